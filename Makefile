@@ -1,0 +1,67 @@
+# followup-operator
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+BIN ?= $(CURDIR)/bin
+CONTROLLER_TOOLS_VERSION ?= v0.23.0
+HELM_VERSION ?= v3.19.0
+CONTROLLER_GEN ?= $(BIN)/controller-gen
+KUBEBUILDER_ASSETS ?= $(BIN)/k8s
+export KUBEBUILDER_ASSETS
+
+.PHONY: all
+all: build
+
+##@ Development
+
+$(CONTROLLER_GEN):
+	GOBIN=$(BIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+
+.PHONY: manifests
+manifests: $(CONTROLLER_GEN) ## CRDs and RBAC from the markers.
+	$(CONTROLLER_GEN) rbac:roleName=followup-operator crd paths="./api/...;./controllers/..." \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+.PHONY: generate
+generate: $(CONTROLLER_GEN) ## DeepCopy methods from the markers.
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths="./api/..."
+
+.PHONY: fmt
+fmt:
+	go fmt ./...
+
+.PHONY: vet
+vet:
+	go vet ./...
+
+.PHONY: control-plane
+control-plane: ## Build kube-apiserver and etcd from source into bin/k8s (once).
+	hack/build-control-plane.sh
+
+##@ Build and run
+
+.PHONY: build
+build: ## The operator and the kubectl plugin.
+	go build -o $(BIN)/manager .
+
+.PHONY: run
+run: manifests ## Run the operator against the cluster of the current kubeconfig.
+	go run . --leader-elect=false
+
+.PHONY: dev
+dev: manifests build control-plane ## Local demo: control plane, CRDs, operator, samples.
+	hack/dev.sh
+
+##@ Test
+
+.PHONY: test
+test: manifests generate control-plane ## Unit, envtest and fuzz-seed tests against a real control plane.
+	go test ./... -count=1
+
+.PHONY: verify
+verify: manifests generate ## Fail when generated files are out of date.
+	git diff --exit-code -- api config
+
+.PHONY: help
+help:
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)

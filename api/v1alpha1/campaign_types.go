@@ -1,0 +1,234 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// AdPlatform is where a campaign runs.
+// +kubebuilder:validation:Enum=GoogleAds;MetaAds;LinkedInAds;MicrosoftAds;Web;Other
+type AdPlatform string
+
+// AssignmentStrategy is how new leads are given to reps.
+// +kubebuilder:validation:Enum=RoundRobin;LeastLoaded
+type AssignmentStrategy string
+
+// Assignment strategies.
+const (
+	AssignRoundRobin  AssignmentStrategy = "RoundRobin"
+	AssignLeastLoaded AssignmentStrategy = "LeastLoaded"
+)
+
+// CampaignSpec says where leads come from, who takes them and what the campaign costs.
+type CampaignSpec struct {
+	// source is the ad campaign.
+	Source CampaignSource `json:"source"`
+
+	// region is the market region (eu, na, sea...).
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Region string `json:"region,omitempty"`
+
+	// policy is the FollowUpPolicy (in this namespace) its leads follow by default.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Policy string `json:"policy"`
+
+	// reps take the campaign's leads.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=100
+	Reps []Rep `json:"reps,omitempty"`
+
+	// assignment is how new leads without an owner are given to reps.
+	// +optional
+	// +kubebuilder:default=RoundRobin
+	Assignment AssignmentStrategy `json:"assignment,omitempty"`
+
+	// spend is the ad spend over a period, for ROAS.
+	// +optional
+	Spend *Spend `json:"spend,omitempty"`
+
+	// targets the recommendations compare against.
+	// +optional
+	// +kubebuilder:default={}
+	Targets CampaignTargets `json:"targets,omitempty"`
+
+	// window is the period the measures cover, ending now.
+	// +optional
+	// +kubebuilder:default="168h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="window must be a positive duration such as 168h"
+	Window *metav1.Duration `json:"window,omitempty"`
+}
+
+// CampaignSource identifies the ad campaign.
+type CampaignSource struct {
+	// platform the campaign runs on.
+	Platform AdPlatform `json:"platform"`
+	// campaignId at the platform.
+	// +optional
+	// +kubebuilder:validation:MaxLength=100
+	CampaignID string `json:"campaignId,omitempty"`
+	// adGroups of the campaign.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=200
+	// +kubebuilder:validation:items:MaxLength=100
+	AdGroups []string `json:"adGroups,omitempty"`
+	// keywords bought.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=500
+	// +kubebuilder:validation:items:MaxLength=200
+	Keywords []string `json:"keywords,omitempty"`
+}
+
+// Rep is a sales rep who takes a campaign's leads.
+type Rep struct {
+	// name of the rep.
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",message="rep name must be a lowercase name such as anna"
+	Name string `json:"name"`
+	// chat is the Channel that notifies this rep of tasks.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Chat string `json:"chat,omitempty"`
+	// capacity is how many open leads the rep takes at most.
+	// +optional
+	// +kubebuilder:default=30
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10000
+	Capacity int32 `json:"capacity,omitempty"`
+	// unavailable skips the rep in assignment (holiday, sick).
+	// +optional
+	Unavailable bool `json:"unavailable,omitempty"`
+}
+
+// Spend is ad spend over a period.
+type Spend struct {
+	Money `json:",inline"`
+	// period the amount covers.
+	// +optional
+	// +kubebuilder:default="168h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="period must be a positive duration such as 168h"
+	Period *metav1.Duration `json:"period,omitempty"`
+}
+
+// CampaignTargets are the thresholds the campaign's recommendations use.
+type CampaignTargets struct {
+	// meanFirstResponse is the longest acceptable mean time to first contact.
+	// +optional
+	// +kubebuilder:default="24h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="meanFirstResponse must be a positive duration such as 24h"
+	MeanFirstResponse *metav1.Duration `json:"meanFirstResponse,omitempty"`
+	// closeRateAfterCadence is the lowest acceptable close rate of leads that went
+	// through the whole cadence (0-1).
+	// +optional
+	// +kubebuilder:default="0.05"
+	// +kubebuilder:validation:MaxLength=8
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(0([.][0-9]+)?|1([.]0+)?)$')",message="closeRateAfterCadence must be a fraction between 0 and 1, such as 0.05"
+	CloseRateAfterCadence string `json:"closeRateAfterCadence,omitempty"`
+	// closeRateAfterThreeTouches below this means the scripts or the offer are weak.
+	// +optional
+	// +kubebuilder:default="0.10"
+	// +kubebuilder:validation:MaxLength=8
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(0([.][0-9]+)?|1([.]0+)?)$')",message="closeRateAfterThreeTouches must be a fraction between 0 and 1, such as 0.10"
+	CloseRateAfterThreeTouches string `json:"closeRateAfterThreeTouches,omitempty"`
+	// roas is the lowest acceptable return on ad spend (revenue / spend).
+	// +optional
+	// +kubebuilder:default="3"
+	// +kubebuilder:validation:MaxLength=12
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]+([.][0-9]+)?$')",message="roas must be a non-negative number such as 3 or 2.5"
+	ROAS string `json:"roas,omitempty"`
+}
+
+// CampaignMeasures are a campaign's follow-up measures over its window.
+type CampaignMeasures struct {
+	Leads int32 `json:"leads"`
+	// +optional
+	MeanFirstResponse string `json:"meanFirstResponse,omitempty"`
+	// +optional
+	P90FirstResponse string `json:"p90FirstResponse,omitempty"`
+	// +optional
+	SLAAttainment string `json:"slaAttainment,omitempty"`
+	// +optional
+	TouchesPerLead string `json:"touchesPerLead,omitempty"`
+	// +optional
+	ReplyRate string `json:"replyRate,omitempty"`
+	// +optional
+	CloseRate string `json:"closeRate,omitempty"`
+	// +optional
+	Revenue string `json:"revenue,omitempty"`
+	// +optional
+	ROAS string `json:"roas,omitempty"`
+}
+
+// Recommendation is an action the measures call for, with the numbers behind it.
+type Recommendation struct {
+	// kind of action: LowerBidOrPauseKeyword, FixAdGroupTargeting, ImproveScripts,
+	// PauseRegion, ReviewFollowUpBeforeAds.
+	Kind string `json:"kind"`
+	// subject is what it applies to (keyword, ad group, region).
+	// +optional
+	Subject string `json:"subject,omitempty"`
+	// message says what to change and why, with the numbers.
+	Message string `json:"message"`
+}
+
+// CampaignStatus is the observed state of a campaign.
+type CampaignStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// measures over the window.
+	// +optional
+	Measures *CampaignMeasures `json:"measures,omitempty"`
+	// recommendations from the measures.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=20
+	Recommendations []Recommendation `json:"recommendations,omitempty"`
+	// nextRep is the round-robin position for assignment.
+	// +optional
+	NextRep int32 `json:"nextRep,omitempty"`
+}
+
+// Campaign is a source of leads and the measures that steer its ad spend.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=cmp,categories=followup
+// +kubebuilder:printcolumn:name="Platform",type=string,JSONPath=`.spec.source.platform`
+// +kubebuilder:printcolumn:name="Region",type=string,JSONPath=`.spec.region`
+// +kubebuilder:printcolumn:name="Policy",type=string,JSONPath=`.spec.policy`
+// +kubebuilder:printcolumn:name="Leads",type=integer,JSONPath=`.status.measures.leads`
+// +kubebuilder:printcolumn:name="SLA",type=string,JSONPath=`.status.measures.slaAttainment`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Campaign struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   CampaignSpec   `json:"spec"`
+	Status CampaignStatus `json:"status,omitempty"`
+}
+
+// CampaignList is a list of Campaign.
+// +kubebuilder:object:root=true
+type CampaignList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Campaign `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Campaign{}, &CampaignList{})
+}

@@ -1,0 +1,178 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ChannelType is how a channel delivers.
+// +kubebuilder:validation:Enum=Webhook;SMTP;WhatsApp;Task
+type ChannelType string
+
+// Channel types.
+const (
+	ChannelWebhook  ChannelType = "Webhook"
+	ChannelSMTP     ChannelType = "SMTP"
+	ChannelWhatsApp ChannelType = "WhatsApp"
+	ChannelTask     ChannelType = "Task"
+)
+
+// ChannelSpec configures one delivery channel. Credentials live in a Secret, never here.
+// +kubebuilder:validation:XValidation:rule="(self.type == 'Webhook') == has(self.webhook)",message="spec.webhook is set exactly when type is Webhook"
+// +kubebuilder:validation:XValidation:rule="(self.type == 'SMTP') == has(self.smtp)",message="spec.smtp is set exactly when type is SMTP"
+// +kubebuilder:validation:XValidation:rule="(self.type == 'WhatsApp') == has(self.whatsapp)",message="spec.whatsapp is set exactly when type is WhatsApp"
+// +kubebuilder:validation:XValidation:rule="self.type == 'Task' || self.type == 'Webhook' || has(self.credentialsRef)",message="SMTP and WhatsApp channels need spec.credentialsRef"
+type ChannelSpec struct {
+	// type of delivery.
+	Type ChannelType `json:"type"`
+
+	// +optional
+	Webhook *WebhookChannel `json:"webhook,omitempty"`
+	// +optional
+	SMTP *SMTPChannel `json:"smtp,omitempty"`
+	// +optional
+	WhatsApp *WhatsAppChannel `json:"whatsapp,omitempty"`
+	// task: a human touch assigned to the lead's owner.
+	// +optional
+	Task *TaskChannel `json:"task,omitempty"`
+
+	// credentialsRef is the Secret holding this channel's credentials (webhook signing
+	// key, SMTP username/password, WhatsApp access token).
+	// +optional
+	CredentialsRef *SecretKeyRef `json:"credentialsRef,omitempty"`
+
+	// rateLimit bounds sends through this channel.
+	// +optional
+	// +kubebuilder:default={}
+	RateLimit RateLimit `json:"rateLimit,omitempty"`
+}
+
+// WebhookFormat is the body format a webhook receives.
+// +kubebuilder:validation:Enum=JSON;Slack;WeCom;DingTalk;Feishu
+type WebhookFormat string
+
+// WebhookChannel posts touches to a URL.
+type WebhookChannel struct {
+	// url to POST to.
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.startsWith('http://')",message="url must be an http(s) URL"
+	URL string `json:"url"`
+	// format of the body: JSON (the touch itself) or a chat tool's incoming webhook.
+	// +optional
+	// +kubebuilder:default=JSON
+	Format WebhookFormat `json:"format,omitempty"`
+	// timeout of one request.
+	// +optional
+	// +kubebuilder:default="10s"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="timeout must be a positive duration such as 10s"
+	Timeout *metav1.Duration `json:"timeout,omitempty"`
+}
+
+// SMTPSecurity is how the SMTP connection is protected.
+// +kubebuilder:validation:Enum=StartTLS;TLS;None
+type SMTPSecurity string
+
+// SMTPChannel sends email.
+type SMTPChannel struct {
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Host string `json:"host"`
+	// +optional
+	// +kubebuilder:default=587
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port int32 `json:"port,omitempty"`
+	// +optional
+	// +kubebuilder:default=StartTLS
+	Security SMTPSecurity `json:"security,omitempty"`
+	// from is the sender address.
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([^<>]*<)?[^@<> ]+@[^@<> ]+>?$')",message="from must be an address such as sales@example.com or \"ACME Sales <sales@example.com>\""
+	From string `json:"from"`
+}
+
+// WhatsAppChannel sends template messages through the WhatsApp Business Cloud API.
+type WhatsAppChannel struct {
+	// phoneNumberId of the business number.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	PhoneNumberID string `json:"phoneNumberId"`
+	// apiBase is the Graph API base URL.
+	// +optional
+	// +kubebuilder:default="https://graph.facebook.com/v21.0"
+	// +kubebuilder:validation:MaxLength=2048
+	APIBase string `json:"apiBase,omitempty"`
+	// language of the approved templates.
+	// +optional
+	// +kubebuilder:default=en
+	// +kubebuilder:validation:MaxLength=16
+	Language string `json:"language,omitempty"`
+}
+
+// TaskChannel assigns a touch to the lead's owner.
+type TaskChannel struct {
+	// notify is a Webhook Channel that tells the owner (falls back to the rep's own
+	// chat channel in the campaign).
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Notify string `json:"notify,omitempty"`
+}
+
+// RateLimit bounds sends.
+type RateLimit struct {
+	// perMinute sends at most.
+	// +optional
+	// +kubebuilder:default=60
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100000
+	PerMinute int32 `json:"perMinute,omitempty"`
+}
+
+// ChannelStatus is the observed state of a channel.
+type ChannelStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// +optional
+	Sends int64 `json:"sends,omitempty"`
+	// +optional
+	Failures int64 `json:"failures,omitempty"`
+	// lastError is the class of the last failure (never customer data).
+	// +optional
+	LastError string `json:"lastError,omitempty"`
+	// +optional
+	LastSendAt *metav1.Time `json:"lastSendAt,omitempty"`
+}
+
+// Channel is a way to deliver touches: a webhook, SMTP, WhatsApp, or a task for a human.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=fch,categories=followup
+// +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
+// +kubebuilder:printcolumn:name="Sends",type=integer,JSONPath=`.status.sends`
+// +kubebuilder:printcolumn:name="Failures",type=integer,JSONPath=`.status.failures`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Channel struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   ChannelSpec   `json:"spec"`
+	Status ChannelStatus `json:"status,omitempty"`
+}
+
+// ChannelList is a list of Channel.
+// +kubebuilder:object:root=true
+type ChannelList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Channel `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Channel{}, &ChannelList{})
+}

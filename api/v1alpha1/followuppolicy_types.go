@@ -1,0 +1,370 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// FollowUpPolicySpec declares how fast leads are first contacted, how often and through
+// which channels they are touched, when they go dormant and what stops the cadence.
+// +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every step's template must be defined under spec.templates"
+// +kubebuilder:validation:XValidation:rule="!has(self.afterLastStep) || !has(self.afterLastStep.reactivation) || self.afterLastStep.reactivation.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every reactivation step's template must be defined under spec.templates"
+type FollowUpPolicySpec struct {
+	// firstResponse is the first-response SLA per lead tier: the first touch must be
+	// performed (or the customer must have replied) within this long of submission.
+	// +optional
+	// +listType=map
+	// +listMapKey=tier
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:default={{tier: "high", within: "1h"}, {tier: "standard", within: "24h"}}
+	FirstResponse []FirstResponseTarget `json:"firstResponse,omitempty"`
+
+	// schedule is when touches may happen: business hours and days in the lead's own
+	// time zone (timeZone here when the lead has none), skipping holidays.
+	// +optional
+	// +kubebuilder:default={}
+	Schedule Schedule `json:"schedule,omitempty"`
+
+	// steps is the ordered touch cadence for a lead that does not answer.
+	// +listType=atomic
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:XValidation:rule="self.all(s, self.exists_one(t, t.name == s.name))",message="step names must be unique"
+	Steps []Step `json:"steps"`
+
+	// afterLastStep says what happens when the last step got no answer.
+	// +optional
+	// +kubebuilder:default={}
+	AfterLastStep AfterLastStep `json:"afterLastStep,omitempty"`
+
+	// stopOn lists the events that stop the cadence for a lead.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=6
+	// +kubebuilder:default={Replied, MeetingBooked, Unsubscribed, Bounced, Won, Lost}
+	StopOn []StopEvent `json:"stopOn,omitempty"`
+
+	// handToHuman routes a lead to its owner, and stops automated touches, when the
+	// customer's reply shows buying intent.
+	// +optional
+	// +kubebuilder:default={}
+	HandToHuman HandToHuman `json:"handToHuman,omitempty"`
+
+	// escalation is what happens around a missed first-response deadline.
+	// +optional
+	Escalation *Escalation `json:"escalation,omitempty"`
+
+	// weeklyCaps bounds the touches a lead gets in any 7 days, per lifecycle stage.
+	// +optional
+	// +kubebuilder:default={}
+	WeeklyCaps WeeklyCaps `json:"weeklyCaps,omitempty"`
+
+	// templates are the shared messages, by name. Subject and body are Go text/template
+	// strings over the documented variables (see docs/templates.md).
+	// +optional
+	// +kubebuilder:validation:MaxProperties=50
+	Templates map[string]MessageTemplate `json:"templates,omitempty"`
+}
+
+// FirstResponseTarget is the first-response deadline for one lead tier.
+type FirstResponseTarget struct {
+	// tier is a lead tier such as high or standard.
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="tier must be a lowercase name such as high or standard"
+	Tier string `json:"tier"`
+
+	// within is the deadline after submission, such as 1h or 24h.
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="within must be a positive duration such as 1h or 24h"
+	Within metav1.Duration `json:"within"`
+}
+
+// Schedule is when touches may happen.
+type Schedule struct {
+	// timeZone is the IANA time zone used when a lead has none of its own.
+	// +optional
+	// +kubebuilder:default="UTC"
+	// +kubebuilder:validation:MaxLength=64
+	TimeZone string `json:"timeZone,omitempty"`
+
+	// businessHours are the hours and days on which touches are due.
+	// +optional
+	// +kubebuilder:default={}
+	BusinessHours BusinessHours `json:"businessHours,omitempty"`
+
+	// holidays are dates (YYYY-MM-DD, in the lead's time zone) with no touches.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:MaxLength=10
+	// +kubebuilder:validation:XValidation:rule="self.all(d, d.matches('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'))",message="holidays must be dates in YYYY-MM-DD form"
+	Holidays []string `json:"holidays,omitempty"`
+}
+
+// BusinessHours is a daily window on the listed weekdays.
+// +kubebuilder:validation:XValidation:rule="self.from < self.to",message="businessHours.from must be earlier than businessHours.to"
+type BusinessHours struct {
+	// days on which touches are due.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=7
+	// +kubebuilder:default={Mon, Tue, Wed, Thu, Fri}
+	Days []Weekday `json:"days,omitempty"`
+
+	// from is the start of the window, HH:MM in 24-hour time.
+	// +optional
+	// +kubebuilder:default="09:00"
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([01][0-9]|2[0-3]):[0-5][0-9]$')",message="from must be a time of day in HH:MM form, such as 09:00"
+	From string `json:"from,omitempty"`
+
+	// to is the end of the window, HH:MM in 24-hour time (exclusive).
+	// +optional
+	// +kubebuilder:default="18:00"
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$')",message="to must be a time of day in HH:MM form, such as 18:00"
+	To string `json:"to,omitempty"`
+}
+
+// Weekday is a three-letter English day name.
+// +kubebuilder:validation:Enum=Mon;Tue;Wed;Thu;Fri;Sat;Sun
+type Weekday string
+
+// PerformedBy says who performs a touch.
+// +kubebuilder:validation:Enum=Automation;Owner
+type PerformedBy string
+
+const (
+	// PerformedByAutomation sends the touch through its channel.
+	PerformedByAutomation PerformedBy = "Automation"
+	// PerformedByOwner makes the touch a task for the lead's owner (a call, say), done
+	// when the rep records the outcome.
+	PerformedByOwner PerformedBy = "Owner"
+)
+
+// Step is one touch of the cadence.
+// +kubebuilder:validation:XValidation:rule="self.performedBy == 'Owner' || (has(self.channel) && has(self.template))",message="an automated step needs a channel and a template; set performedBy: Owner for a touch a rep performs"
+type Step struct {
+	// name identifies the step; a lead's progress is kept by step name when the policy
+	// is edited.
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="step name must be a lowercase name such as introduce or send-catalog"
+	Name string `json:"name"`
+
+	// purpose says in words what the touch is for (establish contact, provide value...).
+	// +optional
+	// +kubebuilder:validation:MaxLength=200
+	Purpose string `json:"purpose,omitempty"`
+
+	// after is the delay after the previous touch (for the first step, after the lead
+	// was submitted). Unset: immediately for the first step, 36h for the others.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) >= duration('0s')",message="after must be a duration such as 36h or 48h"
+	After *metav1.Duration `json:"after,omitempty"`
+
+	// channel is the Channel (in this namespace) the touch is sent through; for a
+	// touch performed by the owner, the channel that notifies the owner of the task.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Channel string `json:"channel,omitempty"`
+
+	// fallback channels are tried in order when the channel fails permanently or the
+	// contact cannot be reached on it.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=4
+	// +kubebuilder:validation:items:MaxLength=253
+	Fallback []string `json:"fallback,omitempty"`
+
+	// template is the name of an entry in spec.templates.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Template string `json:"template,omitempty"`
+
+	// performedBy is Automation (sent through the channel) or Owner (a task for the rep).
+	// +optional
+	// +kubebuilder:default=Automation
+	PerformedBy PerformedBy `json:"performedBy,omitempty"`
+}
+
+// AfterLastStep says when a silent lead turns dormant and how it is reactivated.
+type AfterLastStep struct {
+	// dormantFor is how long a lead stays dormant before a reactivation attempt.
+	// +optional
+	// +kubebuilder:default="720h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="dormantFor must be a positive duration such as 720h"
+	DormantFor *metav1.Duration `json:"dormantFor,omitempty"`
+
+	// reactivations is how many times a dormant lead is reactivated.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=3
+	Reactivations *int32 `json:"reactivations,omitempty"`
+
+	// reactivation is the steps of a reactivation attempt. Without them a reactivation
+	// repeats the last step of the cadence.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:XValidation:rule="self.all(s, self.exists_one(t, t.name == s.name))",message="reactivation step names must be unique"
+	Reactivation []Step `json:"reactivation,omitempty"`
+}
+
+// StopEvent is an event that stops a lead's cadence.
+// +kubebuilder:validation:Enum=Replied;MeetingBooked;Unsubscribed;Bounced;Won;Lost
+type StopEvent string
+
+// The events that can stop a cadence.
+const (
+	StopReplied       StopEvent = "Replied"
+	StopMeetingBooked StopEvent = "MeetingBooked"
+	StopUnsubscribed  StopEvent = "Unsubscribed"
+	StopBounced       StopEvent = "Bounced"
+	StopWon           StopEvent = "Won"
+	StopLost          StopEvent = "Lost"
+)
+
+// HandToHuman routes high-intent leads to their owner.
+type HandToHuman struct {
+	// replyQualityAtLeast hands the lead over when a reply reaches this quality level
+	// (1 polite, 2 information, 3 action).
+	// +optional
+	// +kubebuilder:default=3
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=3
+	ReplyQualityAtLeast int32 `json:"replyQualityAtLeast,omitempty"`
+
+	// keywords in an inbound message that hand the lead over (case-insensitive, whole words).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MaxLength=64
+	// +kubebuilder:default={price, quote, discount, sample, PI, proforma}
+	Keywords []string `json:"keywords,omitempty"`
+}
+
+// Escalation is what happens around a missed first-response deadline.
+type Escalation struct {
+	// warnBefore raises a warning this long before the deadline.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="warnBefore must be a positive duration such as 15m"
+	WarnBefore *metav1.Duration `json:"warnBefore,omitempty"`
+
+	// onBreach is what happens when the deadline passes.
+	// +optional
+	OnBreach *BreachAction `json:"onBreach,omitempty"`
+}
+
+// BreachAction is the response to a missed first-response deadline.
+type BreachAction struct {
+	// notify is a Channel (in this namespace) told about the breach, such as a team
+	// lead's chat webhook.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Notify string `json:"notify,omitempty"`
+
+	// reassign hands the lead to the next available rep of its campaign.
+	// +optional
+	Reassign bool `json:"reassign,omitempty"`
+}
+
+// WeeklyCaps bounds touches in any 7 days by lifecycle stage: new (0-7 days since
+// submission), active (8-30 days) and silent (more than 30 days).
+type WeeklyCaps struct {
+	// +optional
+	// +kubebuilder:default=6
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=50
+	New int32 `json:"new,omitempty"`
+	// +optional
+	// +kubebuilder:default=4
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=50
+	Active int32 `json:"active,omitempty"`
+	// +optional
+	// +kubebuilder:default=2
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=50
+	Silent int32 `json:"silent,omitempty"`
+}
+
+// MessageTemplate is a shared message. Subject and body are Go text/template strings;
+// the variables they may use are documented in docs/templates.md, plus .Vars.<name>
+// for each name declared in variables.
+type MessageTemplate struct {
+	// subject line (email) or title (chat); optional for channels without one.
+	// +optional
+	// +kubebuilder:validation:MaxLength=500
+	Subject string `json:"subject,omitempty"`
+
+	// body of the message.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=20000
+	Body string `json:"body"`
+
+	// variables are named template variables with their default values; a lead
+	// overrides them in spec.vars. Templates read them as {{ .Vars.name }}.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=20
+	Variables map[string]string `json:"variables,omitempty"`
+}
+
+// FollowUpPolicyStatus is the observed state of a FollowUpPolicy.
+type FollowUpPolicyStatus struct {
+	// observedGeneration is the generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready, and Stalled while the policy cannot be used.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// stepsRevision is a hash of the step list; a lead records which revision its
+	// touches were planned under.
+	// +optional
+	StepsRevision string `json:"stepsRevision,omitempty"`
+
+	// steps is the number of steps in the cadence.
+	// +optional
+	Steps int32 `json:"steps,omitempty"`
+}
+
+// FollowUpPolicy declares a follow-up SLA: first-response deadlines, the touch cadence,
+// business hours, dormancy, stop events and escalation.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=fpol,categories=followup
+// +kubebuilder:printcolumn:name="Steps",type=integer,JSONPath=`.status.steps`
+// +kubebuilder:printcolumn:name="Time Zone",type=string,JSONPath=`.spec.schedule.timeZone`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type FollowUpPolicy struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   FollowUpPolicySpec   `json:"spec"`
+	Status FollowUpPolicyStatus `json:"status,omitempty"`
+}
+
+// FollowUpPolicyList is a list of FollowUpPolicy.
+// +kubebuilder:object:root=true
+type FollowUpPolicyList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []FollowUpPolicy `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&FollowUpPolicy{}, &FollowUpPolicyList{})
+}

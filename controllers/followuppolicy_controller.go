@@ -1,0 +1,140 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/policy"
+)
+
+// policyChannelIndex indexes policies by the channels they name.
+const policyChannelIndex = "spec.channels"
+
+// FollowUpPolicyReconciler validates policies and reports whether leads can use them.
+type FollowUpPolicyReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+}
+
+// +kubebuilder:rbac:groups=followup.io,resources=followuppolicies,verbs=get;list;watch
+// +kubebuilder:rbac:groups=followup.io,resources=followuppolicies/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=followup.io,resources=channels,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile checks one policy and writes its status when it changed.
+func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var p v1.FollowUpPolicy
+	if err := r.Get(ctx, req.NamespacedName, &p); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	before := p.Status.DeepCopy()
+
+	problem, err := r.check(ctx, &p)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	st := &p.Status
+	st.ObservedGeneration = p.Generation
+	st.StepsRevision = policy.StepsRevision(&p.Spec)
+	st.Steps = int32(len(p.Spec.Steps))
+	if problem != nil {
+		setReady(&st.Conditions, p.Generation, false, problem.Reason, problem.Message)
+	} else {
+		setReady(&st.Conditions, p.Generation, true, v1.ReasonValid,
+			fmt.Sprintf("policy is valid: %d steps, revision %s", len(p.Spec.Steps), st.StepsRevision))
+	}
+
+	if equality.Semantic.DeepEqual(before, st) {
+		return ctrl.Result{}, nil
+	}
+	if err := r.Status().Update(ctx, &p); err != nil {
+		// A conflict means a newer object is on its way to us; reconcile that one.
+		if apierrors.IsConflict(err) {
+			return ctrl.Result{Requeue: true}, nil
+		}
+		return ctrl.Result{}, err
+	}
+	if readyTransition(before.Conditions, st.Conditions) {
+		if problem != nil {
+			r.Recorder.Eventf(&p, nil, "Warning", problem.Reason, "Validate", "%s", problem.Message)
+		} else {
+			r.Recorder.Eventf(&p, nil, "Normal", v1.ReasonValid, "Validate", "policy is valid (revision %s)", st.StepsRevision)
+		}
+	}
+	log.FromContext(ctx).V(1).Info("policy status updated", "ready", problem == nil, "revision", st.StepsRevision)
+	return ctrl.Result{}, nil
+}
+
+// check runs the pure checks, then looks up every channel the policy names.
+func (r *FollowUpPolicyReconciler) check(ctx context.Context, p *v1.FollowUpPolicy) (*policy.Problem, error) {
+	if _, problem := policy.Validate(&p.Spec); problem != nil {
+		return problem, nil
+	}
+	for _, ref := range policy.ChannelRefs(&p.Spec) {
+		var ch v1.Channel
+		err := r.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: ref.Channel}, &ch)
+		if apierrors.IsNotFound(err) {
+			return &policy.Problem{Reason: v1.ReasonChannelNotFound,
+				Message: fmt.Sprintf("%s: channel %q not found in namespace %s", ref.Where, ref.Channel, p.Namespace)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// SetupWithManager watches policies and the channels they name.
+func (r *FollowUpPolicyReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1.FollowUpPolicy{}, policyChannelIndex,
+		func(o client.Object) []string {
+			var names []string
+			for _, ref := range policy.ChannelRefs(&o.(*v1.FollowUpPolicy).Spec) {
+				names = append(names, ref.Channel)
+			}
+			return names
+		}); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1.FollowUpPolicy{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.policiesForChannel),
+			builder.WithPredicates(channelCreatedOrDeleted())).
+		Complete(r)
+}
+
+// policiesForChannel finds the policies that name a channel.
+func (r *FollowUpPolicyReconciler) policiesForChannel(ctx context.Context, o client.Object) []reconcile.Request {
+	var list v1.FollowUpPolicyList
+	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
+		client.MatchingFields{policyChannelIndex: o.GetName()}); err != nil {
+		log.FromContext(ctx).Error(err, "listing policies for channel")
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(list.Items))
+	for _, p := range list.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&p)})
+	}
+	return reqs
+}
+
+// channelCreatedOrDeleted passes only what changes whether a channel exists.
+func channelCreatedOrDeleted() predicate.Predicate {
+	return predicate.Funcs{
+		UpdateFunc: func(event.UpdateEvent) bool { return false },
+	}
+}

@@ -1,0 +1,143 @@
+// Command manager runs the followup-operator: it follows up leads under declared
+// policies and reports their SLA.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/controllers"
+)
+
+// options are the manager's command-line settings.
+type options struct {
+	metricsAddr      string
+	probeAddr        string
+	leaderElect      bool
+	leaderElectionID string
+	leaderElectionNS string
+	namespaces       string
+	leadSelector     string
+	concurrency      int
+	qps              float64
+	burst            int
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "Address the metrics endpoint binds to; 0 disables it.")
+	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
+	flag.BoolVar(&o.leaderElect, "leader-elect", true, "Elect a leader so that only one replica acts at a time.")
+	flag.StringVar(&o.leaderElectionID, "leader-election-id", "followup-operator.followup.io",
+		"Name of the leader-election Lease; give each regional install its own.")
+	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
+		"Namespace of the Lease (default: the pod's namespace).")
+	flag.StringVar(&o.namespaces, "namespaces", "", "Comma-separated namespaces to watch; empty watches all.")
+	flag.StringVar(&o.leadSelector, "lead-selector", "",
+		"Label selector: only leads matching it are followed up (shards leads between installs).")
+	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", 4, "Leads reconciled in parallel.")
+	flag.Float64Var(&o.qps, "kube-api-qps", 50, "Client queries per second to the API server.")
+	flag.IntVar(&o.burst, "kube-api-burst", 100, "Client burst to the API server.")
+	zapOpts := zap.Options{Development: false}
+	zapOpts.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
+
+	if err := run(o); err != nil {
+		ctrl.Log.Error(err, "manager stopped")
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	setupLog := ctrl.Log.WithName("setup")
+	scheme := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(v1.AddToScheme(scheme))
+
+	cacheOpts, err := o.cacheOptions()
+	if err != nil {
+		return err
+	}
+	restCfg := ctrl.GetConfigOrDie()
+	restCfg.QPS = float32(o.qps)
+	restCfg.Burst = o.burst
+
+	mgr, err := ctrl.NewManager(restCfg, ctrl.Options{
+		Scheme:                  scheme,
+		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		HealthProbeBindAddress:  o.probeAddr,
+		LeaderElection:          o.leaderElect,
+		LeaderElectionID:        o.leaderElectionID,
+		LeaderElectionNamespace: o.leaderElectionNS,
+		// Step down cleanly so the next replica takes over without waiting a lease out.
+		LeaderElectionReleaseOnCancel: true,
+		Cache:                         cacheOpts,
+		Controller:                    config.Controller{MaxConcurrentReconciles: o.concurrency},
+	})
+	if err != nil {
+		return fmt.Errorf("creating manager: %w", err)
+	}
+
+	if err := (&controllers.FollowUpPolicyReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("followup-operator"),
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the policy controller: %w", err)
+	}
+
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	setupLog.Info("starting manager", "namespaces", o.namespaces, "leadSelector", o.leadSelector,
+		"leaderElectionID", o.leaderElectionID)
+	return mgr.Start(ctrl.SetupSignalHandler())
+}
+
+// cacheOptions limits what the manager watches: the listed namespaces and, for leads,
+// the label selector that shards them between regional installs.
+func (o options) cacheOptions() (cache.Options, error) {
+	var opts cache.Options
+	if ns := splitList(o.namespaces); len(ns) > 0 {
+		opts.DefaultNamespaces = make(map[string]cache.Config, len(ns))
+		for _, n := range ns {
+			opts.DefaultNamespaces[n] = cache.Config{}
+		}
+	}
+	if o.leadSelector != "" {
+		sel, err := labels.Parse(o.leadSelector)
+		if err != nil {
+			return opts, fmt.Errorf("--lead-selector %q: %w", o.leadSelector, err)
+		}
+		opts.ByObject = map[client.Object]cache.ByObject{&v1.Lead{}: {Label: sel}}
+	}
+	return opts, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
