@@ -102,7 +102,7 @@ type Schedule struct {
 }
 
 // BusinessHours is a daily window on the listed weekdays.
-// +kubebuilder:validation:XValidation:rule="self.from < self.to",message="businessHours.from must be earlier than businessHours.to"
+// +kubebuilder:validation:XValidation:rule="!has(self.from) || !has(self.to) || self.from < self.to",message="businessHours.from must be earlier than businessHours.to"
 type BusinessHours struct {
 	// days on which touches are due.
 	// +optional
