@@ -15,12 +15,12 @@ import (
 func TestDefaults(t *testing.T) {
 	ctx := context.Background()
 	p := validPolicy("defaults")
-	if err := k8s.Create(ctx, p); err != nil {
+	if err := apiClient(t).Create(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = k8s.Delete(ctx, p) })
+	t.Cleanup(func() { _ = apiClient(t).Delete(ctx, p) })
 	var got v1.FollowUpPolicy
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(p), &got); err != nil {
+	if err := apiClient(t).Get(ctx, client.ObjectKeyFromObject(p), &got); err != nil {
 		t.Fatal(err)
 	}
 	s := got.Spec
@@ -55,12 +55,12 @@ func TestDefaults(t *testing.T) {
 	}
 
 	c := validCampaign("defaults")
-	if err := k8s.Create(ctx, c); err != nil {
+	if err := apiClient(t).Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = k8s.Delete(ctx, c) })
+	t.Cleanup(func() { _ = apiClient(t).Delete(ctx, c) })
 	var gc v1.Campaign
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(c), &gc); err != nil {
+	if err := apiClient(t).Get(ctx, client.ObjectKeyFromObject(c), &gc); err != nil {
 		t.Fatal(err)
 	}
 	tg := gc.Spec.Targets
@@ -73,12 +73,12 @@ func TestDefaults(t *testing.T) {
 	}
 
 	l := validLead("defaults")
-	if err := k8s.Create(ctx, l); err != nil {
+	if err := apiClient(t).Create(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = k8s.Delete(ctx, l) })
+	t.Cleanup(func() { _ = apiClient(t).Delete(ctx, l) })
 	var gl v1.Lead
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(l), &gl); err != nil {
+	if err := apiClient(t).Get(ctx, client.ObjectKeyFromObject(l), &gl); err != nil {
 		t.Fatal(err)
 	}
 	if gl.Spec.Tier != "standard" {

@@ -1,8 +1,8 @@
 package v1alpha1_test
 
 import (
-	"fmt"
 	"os"
+	"sync"
 	"testing"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -10,16 +10,27 @@ import (
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
-var k8s client.Client
+// The control plane starts on first use, so fuzz workers (which run TestMain too) and
+// pure tests do not each start one.
+var (
+	envOnce sync.Once
+	env     *testenv.Env
+	envErr  error
+)
+
+func apiClient(t testing.TB) client.Client {
+	t.Helper()
+	envOnce.Do(func() { env, envErr = testenv.Start() })
+	if envErr != nil {
+		t.Fatal(envErr)
+	}
+	return env.Client
+}
 
 func TestMain(m *testing.M) {
-	env, err := testenv.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	k8s = env.Client
 	code := m.Run()
-	_ = env.Stop()
+	if env != nil {
+		_ = env.Stop()
+	}
 	os.Exit(code)
 }

@@ -141,9 +141,9 @@ func TestInvalidObjectsAreRejected(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := tc.obj(fmt.Sprintf("invalid-%d", i))
-			err := k8s.Create(ctx, obj)
+			err := apiClient(t).Create(ctx, obj)
 			if err == nil {
-				_ = k8s.Delete(ctx, obj)
+				_ = apiClient(t).Delete(ctx, obj)
 				t.Fatalf("created; want rejection mentioning %q", tc.want)
 			}
 			if !apierrors.IsInvalid(err) {
@@ -161,10 +161,10 @@ func TestInvalidObjectsAreRejected(t *testing.T) {
 func TestValidObjectsAreAccepted(t *testing.T) {
 	ctx := context.Background()
 	for _, obj := range []client.Object{validPolicy("ok"), validLead("ok"), validCampaign("ok"), validChannel("ok")} {
-		if err := k8s.Create(ctx, obj); err != nil {
+		if err := apiClient(t).Create(ctx, obj); err != nil {
 			t.Fatalf("%T: %v", obj, err)
 		}
-		t.Cleanup(func() { _ = k8s.Delete(ctx, obj) })
+		t.Cleanup(func() { _ = apiClient(t).Delete(ctx, obj) })
 	}
 }
 
@@ -172,29 +172,29 @@ func TestInteractionsAreAppendOnly(t *testing.T) {
 	ctx := context.Background()
 	l := validLead("append-only")
 	l.Spec.Interactions = []v1.Interaction{{At: metav1.Now(), Kind: v1.InteractionReply, Quality: ptr.To[int32](1)}}
-	if err := k8s.Create(ctx, l); err != nil {
+	if err := apiClient(t).Create(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = k8s.Delete(ctx, l) })
+	t.Cleanup(func() { _ = apiClient(t).Delete(ctx, l) })
 
 	l.Spec.Interactions = append(l.Spec.Interactions, v1.Interaction{At: metav1.Now(), Kind: v1.InteractionRead})
-	if err := k8s.Update(ctx, l); err != nil {
+	if err := apiClient(t).Update(ctx, l); err != nil {
 		t.Fatalf("appending: %v", err)
 	}
 
 	changed := l.DeepCopy()
 	changed.Spec.Interactions[0].Quality = ptr.To[int32](3)
-	if err := k8s.Update(ctx, changed); err == nil || !strings.Contains(err.Error(), "interactions are append-only") {
+	if err := apiClient(t).Update(ctx, changed); err == nil || !strings.Contains(err.Error(), "interactions are append-only") {
 		t.Fatalf("changing a recorded interaction: want append-only rejection, got %v", err)
 	}
 	removed := l.DeepCopy()
 	removed.Spec.Interactions = removed.Spec.Interactions[1:]
-	if err := k8s.Update(ctx, removed); err == nil || !strings.Contains(err.Error(), "interactions are append-only") {
+	if err := apiClient(t).Update(ctx, removed); err == nil || !strings.Contains(err.Error(), "interactions are append-only") {
 		t.Fatalf("removing a recorded interaction: want append-only rejection, got %v", err)
 	}
 	// Nothing stored was lost by the refused updates.
 	var got v1.Lead
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(l), &got); err != nil {
+	if err := apiClient(t).Get(ctx, client.ObjectKeyFromObject(l), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Spec.Interactions) != 2 || *got.Spec.Interactions[0].Quality != 1 {
