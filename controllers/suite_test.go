@@ -16,12 +16,16 @@ import (
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
-var k8s client.Client
+var (
+	k8s client.Client
+	env *testenv.Env
+)
 
 // TestMain runs one control plane and one manager for the package's tests.
 func TestMain(m *testing.M) {
 	ctrl.SetLogger(zap.New(zap.UseDevMode(true), zap.WriteTo(io.Discard)))
-	env, err := testenv.Start()
+	var err error
+	env, err = testenv.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

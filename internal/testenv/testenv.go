@@ -81,3 +81,8 @@ func Start() (*Env, error) {
 
 // Stop ends the control plane.
 func (e *Env) Stop() error { return e.env.Stop() }
+
+// AddUser adds a user to the control plane, for a kubeconfig that kubectl can use.
+func (e *Env) AddUser(u envtest.User) (*envtest.AuthenticatedUser, error) {
+	return e.env.AddUser(u, nil)
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make dev`: a local control plane (real kube-apiserver + etcd from bin/k8s) with the
+# CRDs, the operator running against it, and the samples applied. Watches the leads
+# until Ctrl-C (or for DEV_SECONDS seconds when set), then stops everything.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+dev=bin/dev
+kubeconfig="$root/$dev/kubeconfig"
+mkdir -p "$dev"
+rm -f "$kubeconfig"
+
+go build -o bin/devcluster ./hack/devcluster
+[[ -x bin/manager ]] || go build -o bin/manager .
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+bin/devcluster --write-kubeconfig "$kubeconfig" >"$dev/devcluster.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do
+  [[ -f "$kubeconfig" ]] && break
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then cat "$dev/devcluster.log" >&2; exit 1; fi
+  sleep 0.5
+done
+[[ -f "$kubeconfig" ]] || { echo "control plane did not start; see $dev/devcluster.log" >&2; exit 1; }
+export KUBECONFIG="$kubeconfig"
+
+bin/manager --leader-elect=false \
+  --metrics-bind-address="${METRICS_ADDR:-127.0.0.1:18080}" \
+  --health-probe-bind-address="${PROBE_ADDR:-127.0.0.1:18081}" \
+  "${OPERATOR_ARGS[@]:-}" >"$dev/operator.log" 2>&1 &
+pids+=($!)
+
+kubectl apply -k config/samples
+kubectl wait -n sales-eu --for=condition=Ready followuppolicy --all --timeout=60s >/dev/null || true
+
+cat <<MSG
+
+The operator is running against a local control plane (logs: $dev/operator.log).
+In another terminal:
+
+  export KUBECONFIG=$kubeconfig
+  kubectl get followup -n sales-eu          # every kind at a glance
+  kubectl describe fpol industrial-equipment -n sales-eu
+
+MSG
+kubectl get followup -n sales-eu
+
+echo; echo "Watching leads (Ctrl-C stops the operator and the control plane):"
+if [[ -n "${DEV_SECONDS:-}" ]]; then
+  timeout "$DEV_SECONDS" kubectl get leads -n sales-eu -w || true
+else
+  kubectl get leads -n sales-eu -w
+fi
