@@ -8,6 +8,8 @@ HELM_VERSION ?= v3.19.0
 CONTROLLER_GEN ?= $(BIN)/controller-gen
 KUBEBUILDER_ASSETS ?= $(BIN)/k8s
 export KUBEBUILDER_ASSETS
+# A kubectl built by hack/build-control-plane.sh (only where none is installed) is found here.
+export PATH := $(PATH):$(BIN)/k8s
 
 .PHONY: all
 all: build

@@ -24,5 +24,11 @@ ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${k8s_version} \
 (cd "${root}/hack/tools/etcd" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
   -o "${out}/etcd" go.etcd.io/etcd/server/v3)
 
+# kubectl is preinstalled on our machines; build a matching one where it is not.
+if ! command -v kubectl >/dev/null 2>&1; then
+  (cd "${root}/hack/tools/kube-apiserver" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" \
+    -o "${out}/kubectl" k8s.io/kubernetes/cmd/kubectl)
+fi
+
 echo "$k8s_version" > "$stamp"
 "${out}/kube-apiserver" --version >&2

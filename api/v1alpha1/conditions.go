@@ -16,16 +16,16 @@ const (
 
 // Condition reasons (CamelCase, as the API conventions ask).
 const (
-	ReasonValid                = "Valid"
-	ReasonProgressing          = "Progressing"
-	ReasonInvalidTemplate      = "InvalidTemplate"
-	ReasonUnknownVariable      = "UnknownVariable"
-	ReasonChannelNotFound      = "ChannelNotFound"
-	ReasonInvalidTimeZone      = "InvalidTimeZone"
-	ReasonInvalidHoliday       = "InvalidHoliday"
-	ReasonPolicyNotFound       = "PolicyNotFound"
-	ReasonPolicyNotReady       = "PolicyNotReady"
-	ReasonCampaignNotFound     = "CampaignNotFound"
-	ReasonUnknownTier          = "UnknownTier"
-	ReasonSuspended            = "Suspended"
+	ReasonValid            = "Valid"
+	ReasonProgressing      = "Progressing"
+	ReasonInvalidTemplate  = "InvalidTemplate"
+	ReasonUnknownVariable  = "UnknownVariable"
+	ReasonChannelNotFound  = "ChannelNotFound"
+	ReasonInvalidTimeZone  = "InvalidTimeZone"
+	ReasonInvalidHoliday   = "InvalidHoliday"
+	ReasonPolicyNotFound   = "PolicyNotFound"
+	ReasonPolicyNotReady   = "PolicyNotReady"
+	ReasonCampaignNotFound = "CampaignNotFound"
+	ReasonUnknownTier      = "UnknownTier"
+	ReasonSuspended        = "Suspended"
 )
