@@ -292,6 +292,18 @@ type TouchRecord struct {
 	NextAttemptAt *metav1.Time `json:"nextAttemptAt,omitempty"`
 	// key is the idempotency key sent with the touch.
 	Key string `json:"key"`
+	// round is 0 for the cadence and n for the n-th reactivation.
+	// +optional
+	Round int32 `json:"round,omitempty"`
+	// performedBy is Owner when the touch is a task for the rep.
+	// +optional
+	PerformedBy PerformedBy `json:"performedBy,omitempty"`
+	// failedChannels were tried for this touch and failed permanently (or cannot reach
+	// the contact); the next fallback is used.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=5
+	FailedChannels []string `json:"failedChannels,omitempty"`
 	// message explains the result (an error class, never customer data).
 	// +optional
 	Message string `json:"message,omitempty"`
@@ -322,6 +334,9 @@ type FirstResponseStatus struct {
 	// summary for people: "Met (14m)", "Breached (+5m)".
 	// +optional
 	Summary string `json:"summary,omitempty"`
+	// warned is set once the deadline warning was given.
+	// +optional
+	Warned bool `json:"warned,omitempty"`
 	// escalated is set once the breach escalation ran.
 	// +optional
 	Escalated bool `json:"escalated,omitempty"`
@@ -397,6 +412,10 @@ type LeadStatus struct {
 	DormantSince *metav1.Time `json:"dormantSince,omitempty"`
 	// +optional
 	Reactivations int32 `json:"reactivations,omitempty"`
+
+	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
+	// +optional
+	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
 }
 
 // Lead is one prospect followed up under a FollowUpPolicy.
