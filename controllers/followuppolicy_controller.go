@@ -64,7 +64,7 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	if err := r.Status().Update(ctx, &p); err != nil {
 		// A conflict means a newer object is on its way to us; reconcile that one.
 		if apierrors.IsConflict(err) {
-			return ctrl.Result{Requeue: true}, nil
+			return ctrl.Result{RequeueAfter: conflictRetry}, nil
 		}
 		return ctrl.Result{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -17,8 +18,9 @@ import (
 )
 
 var (
-	k8s client.Client
-	env *testenv.Env
+	k8s      client.Client
+	env      *testenv.Env
+	recorder events.EventRecorder
 )
 
 // TestMain runs one control plane and one manager for the package's tests.
@@ -37,8 +39,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	recorder = mgr.GetEventRecorder("followup-operator")
+	// The policy controller runs in the manager; lead tests drive LeadReconciler
+	// directly with a fake clock (see lead_controller_test.go).
 	if err := (&controllers.FollowUpPolicyReconciler{Client: mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("followup-operator")}).SetupWithManager(mgr); err != nil {
+		Recorder: recorder}).SetupWithManager(mgr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

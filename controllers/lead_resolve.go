@@ -1,0 +1,103 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/assign"
+)
+
+// leadContext is what a lead's decision needs from other objects.
+type leadContext struct {
+	policy   *v1.FollowUpPolicy
+	campaign *v1.Campaign // nil when the lead names none
+	channels map[string]v1.ChannelType
+}
+
+// blocked is a configuration problem that stops a lead until someone fixes it.
+type blocked struct{ reason, message string }
+
+func (b *blocked) Error() string { return b.reason + ": " + b.message }
+
+// resolve finds the lead's campaign, policy and the namespace's channels. A *blocked
+// error is a problem to report; any other error is to be retried.
+func (r *LeadReconciler) resolve(ctx context.Context, l *v1.Lead) (*leadContext, error) {
+	lc := &leadContext{}
+	if name := l.Spec.Source.Campaign; name != "" {
+		var c v1.Campaign
+		err := r.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &c)
+		switch {
+		case apierrors.IsNotFound(err) && l.Spec.Policy == "":
+			return nil, &blocked{v1.ReasonCampaignNotFound, fmt.Sprintf("campaign %q not found; it names the lead's policy", name)}
+		case err == nil:
+			lc.campaign = &c
+		case !apierrors.IsNotFound(err):
+			return nil, err
+		}
+	}
+	policyName := l.Spec.Policy
+	if policyName == "" {
+		policyName = lc.campaign.Spec.Policy
+	}
+	var p v1.FollowUpPolicy
+	if err := r.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: policyName}, &p); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, &blocked{v1.ReasonPolicyNotFound, fmt.Sprintf("policy %q not found in namespace %s", policyName, l.Namespace)}
+		}
+		return nil, err
+	}
+	ready := meta.FindStatusCondition(p.Status.Conditions, v1.ConditionReady)
+	if ready == nil || p.Status.ObservedGeneration != p.Generation {
+		return nil, errPolicyPending
+	}
+	if ready.Status != "True" {
+		return nil, &blocked{v1.ReasonPolicyNotReady, fmt.Sprintf("policy %q is not ready: %s", policyName, ready.Message)}
+	}
+	lc.policy = &p
+
+	var list v1.ChannelList
+	if err := r.List(ctx, &list, client.InNamespace(l.Namespace)); err != nil {
+		return nil, err
+	}
+	lc.channels = make(map[string]v1.ChannelType, len(list.Items))
+	for _, ch := range list.Items {
+		lc.channels[ch.Name] = ch.Spec.Type
+	}
+	return lc, nil
+}
+
+// errPolicyPending: the policy controller has not checked the current policy yet; its
+// status update will bring the lead back.
+var errPolicyPending = fmt.Errorf("policy not yet validated")
+
+// assignOwner gives a lead without one the campaign's next available rep, round robin.
+// The position lives in the campaign's status, updated with optimistic locking so two
+// leads never take the same turn.
+func (r *LeadReconciler) assignOwner(ctx context.Context, c *v1.Campaign) (string, error) {
+	if c == nil || len(c.Spec.Reps) == 0 {
+		return "", nil
+	}
+	var owner string
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		var cur v1.Campaign
+		if err := r.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: c.Name}, &cur); err != nil {
+			return err
+		}
+		name, next, ok := assign.RoundRobin(cur.Spec.Reps, cur.Status.NextRep)
+		if !ok {
+			owner = ""
+			return nil
+		}
+		owner = name
+		cur.Status.NextRep = next
+		return r.Status().Update(ctx, &cur)
+	})
+	return owner, err
+}

@@ -1,0 +1,57 @@
+// Package dispatch is the boundary between the lead controller and the channels: the
+// controller hands it a rendered touch with its idempotency key and gets an outcome.
+// The real senders (webhook, SMTP, WhatsApp, chat tasks) implement Dispatcher.
+package dispatch
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/templates"
+)
+
+// Delivery is one touch to perform.
+type Delivery struct {
+	// Key is the touch's idempotency key: a sender must make a repeated key a no-op at
+	// the receiver (Idempotency-Key header, Message-ID).
+	Key     string
+	Lead    types.NamespacedName
+	Number  int32
+	Step    string
+	Channel string
+	// Type is the channel's type; empty for a task with no channel.
+	Type v1.ChannelType
+	// Task is true when the touch is a task for the owner rather than a message.
+	Task    bool
+	Owner   string
+	Due     time.Time
+	Message templates.Rendered
+	// Contact is where to send; senders must never log it.
+	Contact v1.Contact
+}
+
+// Result is what a dispatch came to. Message is an error class for status and logs
+// ("HTTP 503", "timeout"), never customer data.
+type Result struct {
+	Outcome cadence.Outcome
+	Message string
+}
+
+// Notice tells a person about a lead: a missed deadline, a hand-over.
+type Notice struct {
+	Lead    types.NamespacedName
+	Channel string
+	Owner   string
+	Reason  string
+	Message string
+}
+
+// Dispatcher performs touches and notices.
+type Dispatcher interface {
+	Dispatch(ctx context.Context, d Delivery) Result
+	Notify(ctx context.Context, n Notice) error
+}
