@@ -38,7 +38,19 @@ bin/manager --leader-elect=false \
 pids+=($!)
 
 kubectl apply -k config/samples
-kubectl wait -n sales-eu --for=condition=Ready followuppolicy --all --timeout=60s >/dev/null || true
+kubectl apply -f config/demo/demo.yaml
+
+# The customers of the demo answer: delta-hot asks for a quote at 12s (quality 3, handed
+# to a human), gamma-replies asks a question at 24s (quality 2, cadence stops).
+reply() {
+  sleep "$1"
+  kubectl patch lead "$2" -n followup-demo --type=merge -p \
+    "{\"spec\":{\"interactions\":[{\"at\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"kind\":\"Reply\",\"direction\":\"Inbound\",\"quality\":$3}]}}" >/dev/null
+}
+reply 12 delta-hot 3 &
+pids+=($!)
+reply 24 gamma-replies 2 &
+pids+=($!)
 
 cat <<MSG
 
@@ -46,15 +58,20 @@ The operator is running against a local control plane (logs: $dev/operator.log).
 In another terminal:
 
   export KUBECONFIG=$kubeconfig
-  kubectl get followup -n sales-eu          # every kind at a glance
-  kubectl describe fpol industrial-equipment -n sales-eu
+  kubectl get followup -n followup-demo       # every kind at a glance
+  kubectl describe lead acme-high -n followup-demo
+  kubectl get events -n followup-demo
+
+The demo policy works in seconds: within about 90 s the leads below are touched,
+meet or breach their first-response SLA, reply, are handed to a human, go dormant,
+are reactivated once and end dormant. config/samples (namespace sales-eu) runs at
+real business-hours pace alongside.
 
 MSG
-kubectl get followup -n sales-eu
 
-echo; echo "Watching leads (Ctrl-C stops the operator and the control plane):"
+echo "Watching leads (Ctrl-C stops the operator and the control plane):"
 if [[ -n "${DEV_SECONDS:-}" ]]; then
-  timeout "$DEV_SECONDS" kubectl get leads -n sales-eu -w || true
+  timeout "$DEV_SECONDS" kubectl get leads -n followup-demo -w || true
 else
-  kubectl get leads -n sales-eu -w
+  kubectl get leads -n followup-demo -w
 fi
