@@ -7,6 +7,7 @@ package cadence
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	// Embedded zone data: a minimal image has no /usr/share/zoneinfo.
@@ -34,7 +35,7 @@ func NewSchedule(s v1.Schedule, leadTimeZone string) (*Schedule, error) {
 	if tz == "" {
 		tz = s.TimeZone
 	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := loadLocation(tz)
 	if err != nil || tz == "" {
 		return nil, fmt.Errorf("time zone %q is not an IANA time zone", tz)
 	}
@@ -59,6 +60,22 @@ func NewSchedule(s v1.Schedule, leadTimeZone string) (*Schedule, error) {
 		sc.holidays[h] = true
 	}
 	return sc, nil
+}
+
+// locations caches parsed zones: time.LoadLocation parses zone data on every call,
+// which was most of the cost of a decision.
+var locations sync.Map // string -> *time.Location
+
+func loadLocation(tz string) (*time.Location, error) {
+	if l, ok := locations.Load(tz); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(tz, l)
+	return l, nil
 }
 
 func minutes(hhmm string, def int) (int, error) {
