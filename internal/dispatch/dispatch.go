@@ -26,8 +26,11 @@ type Delivery struct {
 	// Type is the channel's type; empty for a task with no channel.
 	Type v1.ChannelType
 	// Task is true when the touch is a task for the owner rather than a message.
-	Task    bool
-	Owner   string
+	Task  bool
+	Owner string
+	// Notify is the Webhook channel that tells the owner about a task (the rep's own
+	// chat channel from the campaign, else the Task channel's notify); empty: none.
+	Notify  string
 	Due     time.Time
 	Message templates.Rendered
 	// Contact is where to send; senders must never log it.
