@@ -170,6 +170,9 @@ func (r *LeadReconciler) delivery(l *v1.Lead, lc *leadContext, t *cadence.Touch)
 	d := dispatch.Delivery{Key: rec.Key, Lead: client.ObjectKeyFromObject(l), Number: rec.Number, Step: rec.Step,
 		Channel: rec.Channel, Type: lc.channels[rec.Channel], Task: rec.PerformedBy == v1.PerformedByOwner,
 		Owner: l.Status.Owner, Due: rec.Due.Time, Contact: l.Spec.Contact}
+	if d.Task {
+		d.Notify = lc.notifyFor(l.Status.Owner, rec.Channel)
+	}
 	if src, ok := lc.policy.Spec.Templates[rec.Template]; ok {
 		if c, err := templates.Compile(rec.Template, templates.Source{Subject: src.Subject, Body: src.Body, Variables: src.Variables}); err == nil {
 			d.Message, _ = c.Render(templateData(l, rec))

@@ -19,6 +19,8 @@ type leadContext struct {
 	policy   *v1.FollowUpPolicy
 	campaign *v1.Campaign // nil when the lead names none
 	channels map[string]v1.ChannelType
+	// taskNotify is each Task channel's notify channel.
+	taskNotify map[string]string
 }
 
 // blocked is a configuration problem that stops a lead until someone fixes it.
@@ -67,10 +69,27 @@ func (r *LeadReconciler) resolve(ctx context.Context, l *v1.Lead) (*leadContext,
 		return nil, err
 	}
 	lc.channels = make(map[string]v1.ChannelType, len(list.Items))
+	lc.taskNotify = map[string]string{}
 	for _, ch := range list.Items {
 		lc.channels[ch.Name] = ch.Spec.Type
+		if ch.Spec.Task != nil && ch.Spec.Task.Notify != "" {
+			lc.taskNotify[ch.Name] = ch.Spec.Task.Notify
+		}
 	}
 	return lc, nil
+}
+
+// notifyFor is where a task for the owner is announced: the rep's own chat channel from
+// the campaign, else the task channel's notify channel.
+func (lc *leadContext) notifyFor(owner, taskChannel string) string {
+	if lc.campaign != nil {
+		for _, rep := range lc.campaign.Spec.Reps {
+			if rep.Name == owner && rep.Chat != "" {
+				return rep.Chat
+			}
+		}
+	}
+	return lc.taskNotify[taskChannel]
 }
 
 // errPolicyPending: the policy controller has not checked the current policy yet; its

@@ -1,0 +1,165 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+)
+
+// DefaultStatsFlush is how often a busy channel's counters are written to its status.
+const DefaultStatsFlush = 10 * time.Second
+
+// ChannelReconciler reports whether a channel can deliver (its Secret and notify channel
+// exist) and folds the senders' counters into its status.
+type ChannelReconciler struct {
+	client.Client
+	// Secrets reads Secrets uncached (the manager's API reader).
+	Secrets  client.Reader
+	Recorder events.EventRecorder
+	Stats    *ChannelStats
+	Clock    clock.PassiveClock
+	// FlushEvery bounds status writes from counters; DefaultStatsFlush when zero.
+	FlushEvery time.Duration
+
+	mu        sync.Mutex
+	lastFlush map[types.NamespacedName]time.Time
+}
+
+// +kubebuilder:rbac:groups=followup.io,resources=channels,verbs=get;list;watch
+// +kubebuilder:rbac:groups=followup.io,resources=channels/status,verbs=get;update;patch
+
+// Reconcile checks one channel and writes its status when it changed.
+func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var ch v1.Channel
+	if err := r.Get(ctx, req.NamespacedName, &ch); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	before := ch.Status.DeepCopy()
+	reason, msg, err := r.check(ctx, &ch)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	st := &ch.Status
+	st.ObservedGeneration = ch.Generation
+	setReady(&st.Conditions, ch.Generation, reason == v1.ReasonValid, reason, msg)
+
+	var res ctrl.Result
+	if reason != v1.ReasonValid {
+		res.RequeueAfter = blockedRetry // the Secret or notify channel may appear; Secrets are not watched
+	}
+	delta, wait := r.takeStats(req.NamespacedName)
+	if wait > 0 && (res.RequeueAfter == 0 || wait < res.RequeueAfter) {
+		res.RequeueAfter = wait
+	}
+	if delta != nil {
+		st.Sends += delta.sends
+		st.Failures += delta.failures
+		if delta.lastError != "" {
+			st.LastError = delta.lastError
+		}
+		if !delta.lastSendAt.IsZero() {
+			at := metav1.NewTime(delta.lastSendAt)
+			st.LastSendAt = &at
+		}
+	}
+	if equality.Semantic.DeepEqual(before, st) {
+		return res, nil
+	}
+	if err := r.Status().Update(ctx, &ch); err != nil {
+		if delta != nil {
+			r.Stats.giveBack(req.NamespacedName, delta)
+		}
+		if apierrors.IsConflict(err) {
+			return ctrl.Result{RequeueAfter: conflictRetry}, nil
+		}
+		return ctrl.Result{}, err
+	}
+	if readyTransition(before.Conditions, st.Conditions) {
+		if reason == v1.ReasonValid {
+			r.Recorder.Eventf(&ch, nil, corev1.EventTypeNormal, reason, "Validate", "%s", msg)
+		} else {
+			r.Recorder.Eventf(&ch, nil, corev1.EventTypeWarning, reason, "Validate", "%s", msg)
+		}
+	}
+	return res, nil
+}
+
+// takeStats hands out a channel's pending counters at most once per flush interval;
+// wait is how long until the next flush is allowed when counters are still pending.
+func (r *ChannelReconciler) takeStats(key types.NamespacedName) (*channelDelta, time.Duration) {
+	if r.Stats == nil || !r.Stats.has(key) {
+		return nil, 0
+	}
+	every := r.FlushEvery
+	if every <= 0 {
+		every = DefaultStatsFlush
+	}
+	now := r.Clock.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lastFlush == nil {
+		r.lastFlush = map[types.NamespacedName]time.Time{}
+	}
+	if last, ok := r.lastFlush[key]; ok && now.Sub(last) < every {
+		return nil, every - now.Sub(last)
+	}
+	r.lastFlush[key] = now
+	return r.Stats.take(key), 0
+}
+
+// check says whether the channel can deliver: its Secret (and the key it names) exists,
+// and a task channel's notify channel is a webhook.
+func (r *ChannelReconciler) check(ctx context.Context, ch *v1.Channel) (reason, msg string, err error) {
+	if ref := ch.Spec.CredentialsRef; ref != nil {
+		var s corev1.Secret
+		err := r.Secrets.Get(ctx, types.NamespacedName{Namespace: ch.Namespace, Name: ref.Name}, &s)
+		switch {
+		case apierrors.IsNotFound(err):
+			return v1.ReasonSecretNotFound, fmt.Sprintf("Secret %q (spec.credentialsRef) not found in namespace %s", ref.Name, ch.Namespace), nil
+		case err != nil:
+			return "", "", err
+		case ref.Key != "" && len(s.Data[ref.Key]) == 0:
+			return v1.ReasonSecretKeyMissing, fmt.Sprintf("Secret %q has no key %q (spec.credentialsRef.key)", ref.Name, ref.Key), nil
+		}
+	}
+	if t := ch.Spec.Task; t != nil && t.Notify != "" {
+		var n v1.Channel
+		err := r.Get(ctx, types.NamespacedName{Namespace: ch.Namespace, Name: t.Notify}, &n)
+		switch {
+		case apierrors.IsNotFound(err):
+			return v1.ReasonNotifyChannelNotFound, fmt.Sprintf("spec.task.notify: channel %q not found in namespace %s", t.Notify, ch.Namespace), nil
+		case err != nil:
+			return "", "", err
+		case n.Spec.Type != v1.ChannelWebhook:
+			return v1.ReasonNotifyNotWebhook, fmt.Sprintf("spec.task.notify: channel %q is %s; tasks are announced through a Webhook channel", t.Notify, n.Spec.Type), nil
+		}
+	}
+	return v1.ReasonValid, fmt.Sprintf("%s channel ready", ch.Spec.Type), nil
+}
+
+// SetupWithManager watches channels and the senders' news.
+func (r *ChannelReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	b := ctrl.NewControllerManagedBy(mgr).
+		For(&v1.Channel{}, builder.WithPredicates(predicate.GenerationChangedPredicate{}))
+	if r.Stats != nil {
+		b = b.WatchesRawSource(source.Channel(r.Stats.wake, &handler.EnqueueRequestForObject{}))
+	}
+	return b.Complete(r)
+}

@@ -1,0 +1,147 @@
+package controllers_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	testingclock "k8s.io/utils/clock/testing"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/cadence"
+)
+
+func newChannelReconciler(start time.Time) (*controllers.ChannelReconciler, *testingclock.FakeClock) {
+	clk := testingclock.NewFakeClock(start)
+	return &controllers.ChannelReconciler{Client: k8s, Secrets: k8s, Recorder: recorder,
+		Stats: controllers.NewChannelStats(clk), Clock: clk}, clk
+}
+
+func reconcileChannel(t *testing.T, r *controllers.ChannelReconciler, ch *v1.Channel) (ctrl.Result, *v1.Channel) {
+	t.Helper()
+	res, err := r.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(ch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got v1.Channel
+	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ch), &got); err != nil {
+		t.Fatal(err)
+	}
+	return res, &got
+}
+
+func TestChannelReadinessFollowsItsSecretAndNotifyChannel(t *testing.T) {
+	ns := newNamespace(t)
+	ctx := context.Background()
+	r, _ := newChannelReconciler(time.Now())
+	smtp := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "mail", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelSMTP,
+		SMTP: &v1.SMTPChannel{Host: "smtp.example.com", From: "sales@example.com"}, CredentialsRef: &v1.SecretKeyRef{Name: "mail", Key: "password"}}}
+	tasks := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "tasks", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelTask,
+		Task: &v1.TaskChannel{Notify: "mail"}}}
+	for _, o := range []client.Object{smtp, tasks} {
+		if err := k8s.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	res, got := reconcileChannel(t, r, smtp)
+	if s := chanCond(got, v1.ConditionStalled); s != `True/SecretNotFound: Secret "mail" (spec.credentialsRef) not found in namespace `+ns {
+		t.Errorf("without its Secret: Stalled = %s", s)
+	}
+	if res.RequeueAfter != 30*time.Second || got.Status.ObservedGeneration != got.Generation {
+		t.Errorf("requeue %s, observedGeneration %d/%d", res.RequeueAfter, got.Status.ObservedGeneration, got.Generation)
+	}
+
+	sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "mail", Namespace: ns}, StringData: map[string]string{"username": "u"}}
+	if err := k8s.Create(ctx, sec); err != nil {
+		t.Fatal(err)
+	}
+	_, got = reconcileChannel(t, r, smtp)
+	if s := chanCond(got, v1.ConditionStalled); s != `True/SecretKeyMissing: Secret "mail" has no key "password" (spec.credentialsRef.key)` {
+		t.Errorf("without the key: Stalled = %s", s)
+	}
+	sec.StringData = map[string]string{"password": "p"}
+	if err := k8s.Update(ctx, sec); err != nil {
+		t.Fatal(err)
+	}
+	res, got = reconcileChannel(t, r, smtp)
+	if s := chanCond(got, v1.ConditionReady); s != "True/Valid: SMTP channel ready" || condition(got.Status.Conditions, v1.ConditionStalled) != nil {
+		t.Errorf("with its Secret: Ready = %s", s)
+	}
+	if res.RequeueAfter != 0 {
+		t.Errorf("a ready channel with no news requeues after %s", res.RequeueAfter)
+	}
+
+	_, got = reconcileChannel(t, r, tasks)
+	if s := chanCond(got, v1.ConditionStalled); s != `True/NotifyChannelNotWebhook: spec.task.notify: channel "mail" is SMTP; tasks are announced through a Webhook channel` {
+		t.Errorf("task channel: Stalled = %s", s)
+	}
+	eventually(t, 10*time.Second, func() string {
+		if n := len(eventsFor(t, got)["NotifyChannelNotWebhook"]); n != 1 {
+			return fmt.Sprintf("%d NotifyChannelNotWebhook events, want 1", n)
+		}
+		return ""
+	})
+	reconcileChannel(t, r, tasks)
+	time.Sleep(time.Second) // events are sent asynchronously; give a wrong second one time to land
+	if ev := eventsFor(t, got); len(ev["NotifyChannelNotWebhook"]) != 1 {
+		t.Errorf("a repeated reconcile emitted another event: %v", ev)
+	}
+}
+
+// TestChannelCountersAreFlushedInBatches: sends are folded into status at most once per
+// flush interval, so a busy channel does not cost a write per message.
+func TestChannelCountersAreFlushedInBatches(t *testing.T) {
+	ns := newNamespace(t)
+	start := mustTime("2026-11-16T09:00:00Z")
+	r, clk := newChannelReconciler(start)
+	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
+	if err := k8s.Create(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	_, got := reconcileChannel(t, r, ch)
+	rv := got.ResourceVersion
+
+	for i := 0; i < 3; i++ {
+		r.Stats.Observed(ns, "hook", v1.ChannelWebhook, cadence.Sent, "", time.Millisecond)
+	}
+	r.Stats.Observed(ns, "hook", v1.ChannelWebhook, cadence.Transient, "HTTP 503", time.Millisecond)
+	_, got = reconcileChannel(t, r, ch)
+	if got.Status.Sends != 3 || got.Status.Failures != 1 || got.Status.LastError != "HTTP 503" ||
+		got.Status.LastSendAt == nil || !got.Status.LastSendAt.Time.Equal(start) {
+		t.Fatalf("after the first flush: %+v", got.Status)
+	}
+	if got.ResourceVersion == rv {
+		t.Fatal("counters were not written")
+	}
+	rv = got.ResourceVersion
+
+	clk.Step(2 * time.Second)
+	for i := 0; i < 100; i++ {
+		r.Stats.Observed(ns, "hook", v1.ChannelWebhook, cadence.Sent, "", time.Millisecond)
+	}
+	res, got := reconcileChannel(t, r, ch)
+	if got.ResourceVersion != rv || res.RequeueAfter != 8*time.Second {
+		t.Fatalf("within the flush interval: wrote=%v, requeue %s (want no write, 8s)", got.ResourceVersion != rv, res.RequeueAfter)
+	}
+	clk.Step(8 * time.Second)
+	_, got = reconcileChannel(t, r, ch)
+	if got.Status.Sends != 103 || got.Status.Failures != 1 {
+		t.Errorf("after the second flush: sends %d failures %d, want 103 and 1", got.Status.Sends, got.Status.Failures)
+	}
+}
+
+func chanCond(ch *v1.Channel, typ string) string {
+	c := condition(ch.Status.Conditions, typ)
+	if c == nil {
+		return "<none>"
+	}
+	return fmt.Sprintf("%s/%s: %s", c.Status, c.Reason, c.Message)
+}
