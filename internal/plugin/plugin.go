@@ -1,0 +1,115 @@
+// Package plugin is `kubectl followup`: what a rep records after a call or a reply, and
+// how a lead is closed. Each command validates its flags before it touches the cluster.
+package plugin
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// Env is what a command runs with.
+type Env struct {
+	Out, Err io.Writer
+	// Connect builds a client from the global flags; it returns the namespace to use.
+	Connect func(kubeconfig, context, namespace string) (client.Client, string, string, error)
+}
+
+// usageError is a problem with the command line rather than with the cluster.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+const usage = `kubectl followup: record what happened with a lead, close it.
+
+  kubectl followup record LEAD (--call (--no-answer|--connected) | --reply --quality N [--medium M] |
+                               --meeting | --bounce | --unsubscribe | --note) [--at T] [--touch KEY] [--id ID] [--by REP]
+  kubectl followup won LEAD --value 12000 --currency USD [--at T] [--force]
+  kubectl followup lost LEAD --reason price [--at T] [--force]
+
+Global flags (before or after the command): --kubeconfig, --context, -n/--namespace.
+`
+
+// globals are the connection flags every command takes.
+type globals struct{ kubeconfig, context, namespace string }
+
+func (g *globals) bind(fs *flag.FlagSet) {
+	fs.StringVar(&g.kubeconfig, "kubeconfig", "", "Path to the kubeconfig file.")
+	fs.StringVar(&g.context, "context", "", "Kubeconfig context to use.")
+	fs.StringVar(&g.namespace, "namespace", "", "Namespace of the lead.")
+	fs.StringVar(&g.namespace, "n", "", "Namespace of the lead (short).")
+}
+
+// Run executes one command line and returns the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(env.Out, usage)
+		return ExitOK
+	}
+	var err error
+	switch args[0] {
+	case "record":
+		err = runRecord(ctx, args[1:], env)
+	case "won", "lost":
+		err = runClose(ctx, args[0], args[1:], env)
+	default:
+		err = usagef("unknown command %q (want record, won or lost)", args[0])
+	}
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Err, "error: %s\n%s", err, usage)
+		return ExitUsage
+	default:
+		fmt.Fprintf(env.Err, "error: %s\n", err)
+		return ExitError
+	}
+}
+
+// parse reads flags placed before or after the positional arguments (kubectl style).
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			msg := err.Error()
+			if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + rest
+			}
+			return nil, usagef("%s", msg)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// oneLead checks that exactly one lead was named.
+func oneLead(pos []string) (string, error) {
+	switch len(pos) {
+	case 0:
+		return "", usagef("name the lead: kubectl followup <command> LEAD ...")
+	case 1:
+		return pos[0], nil
+	}
+	return "", usagef("one lead at a time; got %s", strings.Join(pos, " "))
+}

@@ -1,0 +1,208 @@
+package plugin
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+)
+
+// recordFlags are what `record` accepts.
+type recordFlags struct {
+	globals
+	call, noAnswer, connected, reply, meeting, bounce, unsubscribe, note bool
+	quality                                                              int
+	medium, at, touch, id, by                                            string
+}
+
+// interaction turns the flags into the entry to append, or says what is wrong.
+func (f *recordFlags) interaction(now time.Time) (v1.Interaction, error) {
+	var in v1.Interaction
+	kinds := map[string]bool{"--call": f.call, "--reply": f.reply, "--meeting": f.meeting, "--bounce": f.bounce,
+		"--unsubscribe": f.unsubscribe, "--note": f.note}
+	var set []string
+	for name, on := range kinds {
+		if on {
+			set = append(set, name)
+		}
+	}
+	if (f.noAnswer || f.connected) && !f.call {
+		return in, usagef("--no-answer and --connected describe a call; add --call")
+	}
+	if len(set) != 1 {
+		return in, usagef("say what happened with exactly one of --call, --reply, --meeting, --bounce, --unsubscribe, --note")
+	}
+	if f.quality != 0 && !f.reply {
+		return in, usagef("--quality rates a reply; add --reply")
+	}
+	switch {
+	case f.call:
+		if f.noAnswer == f.connected {
+			return in, usagef("a call is either --no-answer or --connected")
+		}
+		in.Kind, in.Medium, in.Direction = v1.InteractionCallConnected, "Phone", v1.Outbound
+		if f.noAnswer {
+			in.Kind = v1.InteractionCallNoAnswer
+		}
+	case f.reply:
+		if f.quality < 1 || f.quality > 3 {
+			return in, usagef("--quality must be 1 (polite), 2 (information) or 3 (action), got %d", f.quality)
+		}
+		q := int32(f.quality)
+		in.Kind, in.Direction, in.Quality = v1.InteractionReply, v1.Inbound, &q
+		medium, err := parseMedium(f.medium)
+		if err != nil {
+			return in, err
+		}
+		in.Medium = medium
+	case f.meeting:
+		in.Kind, in.Medium = v1.InteractionMeetingBooked, "Meeting"
+	case f.bounce:
+		in.Kind, in.Medium, in.Direction = v1.InteractionBounced, "Email", v1.Inbound
+	case f.unsubscribe:
+		in.Kind, in.Direction = v1.InteractionUnsubscribed, v1.Inbound
+	case f.note:
+		in.Kind = v1.InteractionNote
+	}
+	at, err := parseTime(f.at, now)
+	if err != nil {
+		return in, err
+	}
+	in.At = metav1.NewTime(at)
+	in.TouchKey, in.ID, in.By = f.touch, f.id, f.by
+	if len(in.By) > 63 {
+		return in, usagef("--by is at most 63 characters")
+	}
+	return in, nil
+}
+
+var media = map[string]v1.Medium{"email": "Email", "phone": "Phone", "whatsapp": "WhatsApp", "linkedin": "LinkedIn",
+	"chat": "Chat", "meeting": "Meeting", "web": "Web", "other": "Other"}
+
+func parseMedium(s string) (v1.Medium, error) {
+	if s == "" {
+		return "Email", nil
+	}
+	m, ok := media[strings.ToLower(s)]
+	if !ok {
+		return "", usagef("--medium %q: want one of email, phone, whatsapp, linkedin, chat, meeting, web, other", s)
+	}
+	return m, nil
+}
+
+// parseTime reads RFC 3339 or a duration relative to now ("-2h"); the future is refused.
+func parseTime(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.UTC().Truncate(time.Second), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		d, derr := time.ParseDuration(s)
+		if derr != nil {
+			return t, usagef("--at %q: want a time such as 2026-11-20T14:30:00+01:00 or a relative time such as -2h", s)
+		}
+		t = now.Add(d)
+	}
+	if t.After(now.Add(time.Minute)) {
+		return t, usagef("--at %s is in the future", t.UTC().Format(time.RFC3339))
+	}
+	return t.UTC().Truncate(time.Second), nil
+}
+
+func runRecord(ctx context.Context, args []string, env Env) error {
+	var f recordFlags
+	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	f.bind(fs)
+	fs.BoolVar(&f.call, "call", false, "A call to the contact.")
+	fs.BoolVar(&f.noAnswer, "no-answer", false, "The call was not answered.")
+	fs.BoolVar(&f.connected, "connected", false, "The call was answered.")
+	fs.BoolVar(&f.reply, "reply", false, "The contact replied.")
+	fs.IntVar(&f.quality, "quality", 0, "Reply quality: 1 polite, 2 information, 3 action.")
+	fs.StringVar(&f.medium, "medium", "", "Medium of a reply (email, whatsapp, phone...).")
+	fs.BoolVar(&f.meeting, "meeting", false, "A meeting was booked.")
+	fs.BoolVar(&f.bounce, "bounce", false, "Mail to the contact bounced.")
+	fs.BoolVar(&f.unsubscribe, "unsubscribe", false, "The contact asked for no more messages.")
+	fs.BoolVar(&f.note, "note", false, "A note with no effect on the cadence.")
+	fs.StringVar(&f.at, "at", "", "When it happened (RFC 3339 or relative like -2h); default now.")
+	fs.StringVar(&f.touch, "touch", "", "Key of the touch this answers (a task).")
+	fs.StringVar(&f.id, "id", "", "An id for this record; repeating a command with the same id records once.")
+	fs.StringVar(&f.by, "by", "", "Who records it (the rep).")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneLead(pos)
+	if err != nil {
+		return err
+	}
+	in, err := f.interaction(time.Now())
+	if err != nil {
+		return err
+	}
+	c, ns, user, err := env.Connect(f.kubeconfig, f.context, f.namespace)
+	if err != nil {
+		return err
+	}
+	if in.By == "" && len(user) <= 63 {
+		in.By = user
+	}
+	added, err := appendInteraction(ctx, c, client.ObjectKey{Namespace: ns, Name: name}, in)
+	if err != nil {
+		return err
+	}
+	if !added {
+		fmt.Fprintf(env.Out, "lead/%s: %s with id %q was already recorded\n", name, in.Kind, in.ID)
+		return nil
+	}
+	fmt.Fprintf(env.Out, "lead/%s: recorded %s at %s\n", name, in.Kind, in.At.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// conflictBackoff lets many recorders on one lead (a team, the inbound edge) all land.
+var conflictBackoff = wait.Backoff{Steps: 30, Duration: 10 * time.Millisecond, Factor: 1.3, Jitter: 1, Cap: time.Second}
+
+// appendInteraction adds one entry to the lead's append-only record under optimistic
+// locking, retrying on conflicts so concurrent recorders never lose an entry. An entry
+// whose id is already recorded is not added again.
+func appendInteraction(ctx context.Context, c client.Client, key client.ObjectKey, in v1.Interaction) (bool, error) {
+	added := false
+	err := retry.RetryOnConflict(conflictBackoff, func() error {
+		l, err := getLead(ctx, c, key)
+		if err != nil {
+			return err
+		}
+		for _, have := range l.Spec.Interactions {
+			if in.ID != "" && have.ID == in.ID {
+				added = false
+				return nil
+			}
+		}
+		if len(l.Spec.Interactions) >= v1.MaxInteractions {
+			return fmt.Errorf("lead %q already holds the maximum of %d interactions", key.Name, v1.MaxInteractions)
+		}
+		l.Spec.Interactions = append(l.Spec.Interactions, in)
+		added = true
+		return c.Update(ctx, l)
+	})
+	return added, err
+}
+
+func getLead(ctx context.Context, c client.Client, key client.ObjectKey) (*v1.Lead, error) {
+	var l v1.Lead
+	if err := c.Get(ctx, key, &l); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, fmt.Errorf("lead %q not found in namespace %q", key.Name, key.Namespace)
+		}
+		return nil, err
+	}
+	return &l, nil
+}
