@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -25,6 +26,8 @@ type Env struct {
 	Out, Err io.Writer
 	// Connect builds a client from the global flags; it returns the namespace to use.
 	Connect func(kubeconfig, context, namespace string) (client.Client, string, string, error)
+	// Now is the clock for `status`; nil is the wall clock.
+	Now func() time.Time
 }
 
 // usageError is a problem with the command line rather than with the cluster.
@@ -40,6 +43,9 @@ const usage = `kubectl followup: record what happened with a lead, close it.
                                --meeting | --bounce | --unsubscribe | --note) [--at T] [--touch KEY] [--id ID] [--by REP]
   kubectl followup won LEAD --value 12000 --currency USD [--at T] [--force]
   kubectl followup lost LEAD --reason price [--at T] [--force]
+  kubectl followup status [-A] [--owner REP] [--within 1h]
+  kubectl followup simulate --policy FILE --leads FILE [--channels FILE] [--reply-rate 0.2]
+                            [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
 
 Global flags (before or after the command): --kubeconfig, --context, -n/--namespace.
 `
@@ -66,8 +72,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runRecord(ctx, args[1:], env)
 	case "won", "lost":
 		err = runClose(ctx, args[0], args[1:], env)
+	case "simulate":
+		err = runSimulate(args[1:], env)
+	case "status":
+		now := time.Now()
+		if env.Now != nil {
+			now = env.Now()
+		}
+		err = runStatus(ctx, args[1:], env, now)
 	default:
-		err = usagef("unknown command %q (want record, won or lost)", args[0])
+		err = usagef("unknown command %q (want record, won, lost, status or simulate)", args[0])
 	}
 	var ue *usageError
 	switch {

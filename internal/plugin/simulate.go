@@ -1,0 +1,356 @@
+package plugin
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/crddefaults"
+	"github.com/followup-io/followup-operator/internal/policy"
+)
+
+// simTouch is one touch of a simulated lead.
+type simTouch struct {
+	Number  int32     `json:"number"`
+	Step    string    `json:"step"`
+	Channel string    `json:"channel,omitempty"`
+	Due     time.Time `json:"due"`
+	Local   string    `json:"local"`
+	Result  string    `json:"result"`
+}
+
+// simLead is a simulated lead's schedule and end state.
+type simLead struct {
+	Name     string     `json:"name"`
+	TimeZone string     `json:"timeZone"`
+	Tier     string     `json:"tier"`
+	Touches  []simTouch `json:"touches"`
+	SLA      string     `json:"sla"`
+	Replied  bool       `json:"replied"`
+	Final    string     `json:"final"`
+}
+
+// simSummary is the projection a reviewer reads.
+type simSummary struct {
+	Leads          int     `json:"leads"`
+	SLAMet         int     `json:"slaMet"`
+	SLABreached    int     `json:"slaBreached"`
+	SLAAttainment  float64 `json:"slaAttainment"`
+	TouchesPerLead float64 `json:"touchesPerLead"`
+	ReplyShare     float64 `json:"replyShare"`
+	DormantShare   float64 `json:"dormantShare"`
+}
+
+type simOptions struct {
+	policyFile, leadsFile, channelsFile, output string
+	replyRate                                  float64
+	mix                                        [3]float64
+	seed                                       uint64
+	start                                      time.Time
+	horizon                                    time.Duration
+}
+
+func runSimulate(args []string, env Env) error {
+	var o simOptions
+	var mix, start, horizon string
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.StringVar(&o.policyFile, "policy", "", "FollowUpPolicy YAML file.")
+	fs.StringVar(&o.leadsFile, "leads", "", "Lead YAML file (several documents).")
+	fs.StringVar(&o.channelsFile, "channels", "", "Channel YAML file; unset, every channel is taken as a Webhook.")
+	fs.Float64Var(&o.replyRate, "reply-rate", 0.2, "Chance that a touch gets a reply.")
+	fs.StringVar(&mix, "quality-mix", "0.5,0.3,0.2", "Shares of reply quality 1,2,3.")
+	fs.Uint64Var(&o.seed, "seed", 1, "Seed of the reply model.")
+	fs.StringVar(&start, "start", "", "Submission time of leads without one (RFC 3339); default now.")
+	fs.StringVar(&horizon, "horizon", "90d", "How far to simulate (such as 90d or 720h).")
+	fs.StringVar(&o.output, "o", "table", "Output: table or json.")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("simulate takes files through --policy and --leads, not %q", pos[0])
+	}
+	if o.policyFile == "" || o.leadsFile == "" {
+		return usagef("simulate needs --policy FILE and --leads FILE")
+	}
+	if o.replyRate < 0 || o.replyRate > 1 {
+		return usagef("--reply-rate must be between 0 and 1")
+	}
+	if o.mix, err = parseMix(mix); err != nil {
+		return err
+	}
+	if o.horizon, err = parseDays(horizon); err != nil {
+		return usagef("--horizon %q: %v", horizon, err)
+	}
+	o.start = time.Now().UTC().Truncate(time.Minute)
+	if start != "" {
+		if o.start, err = time.Parse(time.RFC3339, start); err != nil {
+			return usagef("--start %q: want RFC 3339 such as 2026-11-16T09:00:00Z", start)
+		}
+	}
+	if o.output != "table" && o.output != "json" {
+		return usagef("-o %q: want table or json", o.output)
+	}
+	leads, sum, err := simulate(o)
+	if err != nil {
+		return err
+	}
+	if o.output == "json" {
+		enc := json.NewEncoder(env.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"leads": leads, "summary": sum})
+	}
+	printSimulation(env.Out, leads, sum)
+	return nil
+}
+
+// simulate runs the pure engine over every lead of the file.
+func simulate(o simOptions) ([]simLead, simSummary, error) {
+	var p v1.FollowUpPolicy
+	docs, err := readDocs(o.policyFile)
+	if err != nil {
+		return nil, simSummary{}, err
+	}
+	if len(docs) != 1 {
+		return nil, simSummary{}, fmt.Errorf("%s: want one FollowUpPolicy, found %d documents", o.policyFile, len(docs))
+	}
+	if err := crddefaults.Decode("FollowUpPolicy", docs[0], &p); err != nil {
+		return nil, simSummary{}, fmt.Errorf("%s: %w", o.policyFile, err)
+	}
+	if _, problem := policy.Validate(&p.Spec); problem != nil {
+		return nil, simSummary{}, fmt.Errorf("%s: policy is not valid: %s: %s", o.policyFile, problem.Reason, problem.Message)
+	}
+	channels, err := simChannels(o.channelsFile, &p.Spec)
+	if err != nil {
+		return nil, simSummary{}, err
+	}
+	docs, err = readDocs(o.leadsFile)
+	if err != nil {
+		return nil, simSummary{}, err
+	}
+	rev := policy.StepsRevision(&p.Spec)
+	rng := rand.New(rand.NewPCG(o.seed, 0x5eed))
+	var out []simLead
+	var sum simSummary
+	touches := 0
+	for i, doc := range docs {
+		var l v1.Lead
+		if err := crddefaults.Decode("Lead", doc, &l); err != nil {
+			return nil, sum, fmt.Errorf("%s document %d: %w", o.leadsFile, i+1, err)
+		}
+		l.UID = types.UID(l.Name) // stable touch keys
+		start := o.start
+		if s := l.Spec.Source.SubmittedAt; s != nil {
+			start = s.Time
+		} else {
+			l.Spec.Source.SubmittedAt = &metav1.Time{Time: start}
+		}
+		l.CreationTimestamp = metav1.NewTime(start)
+		_, err := cadence.Simulate(&p.Spec, rev, &l, channels, start, start.Add(o.horizon), o.responder(rng))
+		if err != nil {
+			return nil, sum, fmt.Errorf("lead %s: %w", l.Name, err)
+		}
+		out = append(out, summarise(&l, &p.Spec))
+		r := &out[len(out)-1]
+		touches += len(r.Touches)
+		switch l.Status.FirstResponse.State {
+		case v1.SLAMet:
+			sum.SLAMet++
+		case v1.SLABreached:
+			sum.SLABreached++
+		}
+		if r.Replied {
+			sum.ReplyShare++
+		}
+		if strings.HasPrefix(r.Final, "dormant") {
+			sum.DormantShare++
+		}
+	}
+	sum.Leads = len(out)
+	if sum.Leads > 0 {
+		n := float64(sum.Leads)
+		sum.TouchesPerLead, sum.ReplyShare, sum.DormantShare = round2(float64(touches)/n), round2(sum.ReplyShare/n), round2(sum.DormantShare/n)
+	}
+	if judged := sum.SLAMet + sum.SLABreached; judged > 0 {
+		sum.SLAAttainment = round2(float64(sum.SLAMet) / float64(judged))
+	}
+	return out, sum, nil
+}
+
+// responder is the seeded reply model: a touch gets a reply with the reply rate, of a
+// quality drawn from the mix, some hours later; a rep records each call task half an
+// hour after it was assigned.
+func (o simOptions) responder(rng *rand.Rand) cadence.Responder {
+	return func(t v1.TouchRecord, now time.Time) (cadence.Outcome, *v1.Interaction) {
+		outcome := cadence.Sent
+		if t.PerformedBy == v1.PerformedByOwner {
+			outcome = cadence.TaskAssigned
+		}
+		if rng.Float64() < o.replyRate {
+			q := int32(3)
+			switch x := rng.Float64(); {
+			case x < o.mix[0]:
+				q = 1
+			case x < o.mix[0]+o.mix[1]:
+				q = 2
+			}
+			return outcome, cadence.ReplyAt(now.Add(time.Duration(1+rng.IntN(47))*time.Hour), q)
+		}
+		if outcome == cadence.TaskAssigned {
+			return outcome, &v1.Interaction{At: metav1.NewTime(now.Add(30 * time.Minute)), Kind: v1.InteractionCallNoAnswer,
+				Direction: v1.Outbound, TouchKey: t.Key}
+		}
+		return outcome, nil
+	}
+}
+
+func summarise(l *v1.Lead, p *v1.FollowUpPolicySpec) simLead {
+	zone := l.Spec.Contact.TimeZone
+	if zone == "" {
+		zone = p.Schedule.TimeZone
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	r := simLead{Name: l.Name, TimeZone: zone, Tier: l.Spec.Tier, SLA: l.Status.FirstResponse.Summary,
+		Replied: l.Status.Engagement.Replies > 0, Final: l.Status.Stage}
+	for _, t := range l.Status.Touches {
+		r.Touches = append(r.Touches, simTouch{Number: t.Number, Step: t.Step, Channel: t.Channel, Due: t.Due.UTC(),
+			Local: t.Due.In(loc).Format("Mon 2006-01-02 15:04 MST"), Result: string(t.Result)})
+	}
+	if r.SLA == "" {
+		r.SLA = string(l.Status.FirstResponse.State)
+	}
+	return r
+}
+
+func printSimulation(w io.Writer, leads []simLead, sum simSummary) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, l := range leads {
+		fmt.Fprintf(tw, "LEAD %s\t(%s, tier %s)\tfirst response: %s\tend: %s\n", l.Name, l.TimeZone, l.Tier, l.SLA, l.Final)
+		for _, t := range l.Touches {
+			fmt.Fprintf(tw, "  #%d %s\t%s\t%s\t%s\n", t.Number, t.Step, orDash(t.Channel), t.Local, t.Result)
+		}
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "\nSUMMARY leads %d, SLA attainment %.0f%% (%d met, %d breached), touches/lead %.2f, replied %.0f%%, dormant %.0f%%\n",
+		sum.Leads, 100*sum.SLAAttainment, sum.SLAMet, sum.SLABreached, sum.TouchesPerLead, 100*sum.ReplyShare, 100*sum.DormantShare)
+}
+
+// simChannels maps channel names to types: from a file, or every referenced channel
+// as a Webhook (reaches every lead).
+func simChannels(file string, p *v1.FollowUpPolicySpec) (map[string]v1.ChannelType, error) {
+	m := map[string]v1.ChannelType{}
+	if file == "" {
+		for _, ref := range policy.ChannelRefs(p) {
+			m[ref.Channel] = v1.ChannelWebhook
+		}
+		return m, nil
+	}
+	docs, err := readDocs(file)
+	if err != nil {
+		return nil, err
+	}
+	for i, doc := range docs {
+		var ch v1.Channel
+		if err := crddefaults.Decode("Channel", doc, &ch); err != nil {
+			return nil, fmt.Errorf("%s document %d: %w", file, i+1, err)
+		}
+		m[ch.Name] = ch.Spec.Type
+	}
+	return m, nil
+}
+
+// readDocs splits a YAML file into its non-empty documents.
+func readDocs(file string) ([][]byte, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(b)))
+	var docs [][]byte
+	for {
+		doc, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(bytes.TrimSpace(stripComments(doc))) > 0 {
+			docs = append(docs, doc)
+		}
+	}
+}
+
+func stripComments(doc []byte) []byte {
+	var out []byte
+	for _, line := range bytes.Split(doc, []byte("\n")) {
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+			out = append(out, line...)
+		}
+	}
+	return out
+}
+
+func parseMix(s string) ([3]float64, error) {
+	var m [3]float64
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return m, usagef("--quality-mix %q: want three shares such as 0.5,0.3,0.2", s)
+	}
+	total := 0.0
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || f < 0 {
+			return m, usagef("--quality-mix %q: %q is not a non-negative number", s, p)
+		}
+		m[i], total = f, total+f
+	}
+	if total < 0.999 || total > 1.001 {
+		return m, usagef("--quality-mix %q: shares must add up to 1", s)
+	}
+	return m, nil
+}
+
+// parseDays reads a Go duration or a number of days ("90d").
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		d, err := strconv.Atoi(n)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("want a positive number of days")
+		}
+		return time.Duration(d) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("want a positive duration such as 90d or 720h")
+	}
+	return d, nil
+}
+
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
