@@ -59,11 +59,11 @@ type simSummary struct {
 
 type simOptions struct {
 	policyFile, leadsFile, channelsFile, output string
-	replyRate                                  float64
-	mix                                        [3]float64
-	seed                                       uint64
-	start                                      time.Time
-	horizon                                    time.Duration
+	replyRate                                   float64
+	mix                                         [3]float64
+	seed                                        uint64
+	start                                       time.Time
+	horizon                                     time.Duration
 }
 
 func runSimulate(args []string, env Env) error {
