@@ -12,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -22,8 +21,6 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
-	"github.com/followup-io/followup-operator/controllers"
-	"github.com/followup-io/followup-operator/internal/dispatch"
 )
 
 // options are the manager's command-line settings.
@@ -96,23 +93,8 @@ func run(o options) error {
 		return fmt.Errorf("creating manager: %w", err)
 	}
 
-	if err := (&controllers.FollowUpPolicyReconciler{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("followup-operator"),
-	}).SetupWithManager(mgr); err != nil {
-		return fmt.Errorf("setting up the policy controller: %w", err)
-	}
-
-	// Until the channel senders land, touches are recorded and logged (key, step,
-	// channel; never contact data or text) and count as sent.
-	dispatcher := &dispatch.Recording{Log: ctrl.Log.WithName("dispatch")}
-	if err := (&controllers.LeadReconciler{
-		Client:     mgr.GetClient(),
-		Recorder:   mgr.GetEventRecorder("followup-operator"),
-		Clock:      clock.RealClock{},
-		Dispatcher: dispatcher,
-	}).SetupWithManager(mgr, o.concurrency); err != nil {
-		return fmt.Errorf("setting up the lead controller: %w", err)
+	if err := setupControllers(mgr, o); err != nil {
+		return err
 	}
 
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

@@ -169,7 +169,7 @@ func (r *LeadReconciler) delivery(l *v1.Lead, lc *leadContext, t *cadence.Touch)
 	rec := t.Record
 	d := dispatch.Delivery{Key: rec.Key, Lead: client.ObjectKeyFromObject(l), Number: rec.Number, Step: rec.Step,
 		Channel: rec.Channel, Type: lc.channels[rec.Channel], Task: rec.PerformedBy == v1.PerformedByOwner,
-		Owner: l.Status.Owner, Due: rec.Due.Time, Contact: l.Spec.Contact}
+		Owner: l.Status.Owner, Due: rec.Due.Time, Contact: l.Spec.Contact, Template: rec.Template}
 	if d.Task {
 		d.Notify = lc.notifyFor(l.Status.Owner, rec.Channel)
 	}

@@ -30,9 +30,11 @@ type Delivery struct {
 	Owner string
 	// Notify is the Webhook channel that tells the owner about a task (the rep's own
 	// chat channel from the campaign, else the Task channel's notify); empty: none.
-	Notify  string
-	Due     time.Time
-	Message templates.Rendered
+	Notify string
+	Due    time.Time
+	// Template is the policy template's name (a WhatsApp template has the same name).
+	Template string
+	Message  templates.Rendered
 	// Contact is where to send; senders must never log it.
 	Contact v1.Contact
 }

@@ -1,0 +1,150 @@
+package senders
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/dispatch"
+)
+
+// chatURL builds the incoming-webhook URL of a chat tool from the spec and the Secret:
+// a Secret `url` replaces the spec's (Slack and Feishu URLs embed their token); WeCom
+// appends `key`, DingTalk `access_token`, and DingTalk signs the URL when `signSecret` is set.
+func (r *Router) chatURL(ch *v1.Channel, creds Credentials) (string, error) {
+	raw := creds.get("url")
+	if raw == "" {
+		raw = ch.Spec.Webhook.URL
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("webhook url does not parse")
+	}
+	q := u.Query()
+	switch ch.Spec.Webhook.Format {
+	case v1.WebhookFormat("WeCom"):
+		if k := creds.get(keyOf(ch, "key")); k != "" {
+			q.Set("key", k)
+		}
+	case v1.WebhookFormat("DingTalk"):
+		if k := creds.get(keyOf(ch, "accessToken")); k != "" {
+			q.Set("access_token", k)
+		}
+		if secret := creds.get("signSecret"); secret != "" {
+			ts := strconv.FormatInt(r.clock.Now().UnixMilli(), 10)
+			q.Set("timestamp", ts)
+			q.Set("sign", DingTalkSign(ts, secret))
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// DingTalkSign is DingTalk's signature: base64(HMAC-SHA256(secret, "timestamp\nsecret")).
+func DingTalkSign(ts, secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts + "\n" + secret))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// FeishuSign is Feishu/Lark's signature: base64(HMAC-SHA256(key "timestamp\nsecret", empty)).
+func FeishuSign(ts, secret string) string {
+	m := hmac.New(sha256.New, []byte(ts+"\n"+secret))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// chatBody renders text in a chat tool's incoming-webhook JSON.
+func (r *Router) chatBody(format v1.WebhookFormat, title, text string, creds Credentials) ([]byte, error) {
+	switch format {
+	case "Slack":
+		return json.Marshal(map[string]any{"text": text})
+	case "WeCom":
+		return json.Marshal(map[string]any{"msgtype": "markdown", "markdown": map[string]string{"content": text}})
+	case "DingTalk":
+		return json.Marshal(map[string]any{"msgtype": "markdown", "markdown": map[string]string{"title": title, "text": text}})
+	case "Feishu":
+		body := map[string]any{"msg_type": "text", "content": map[string]string{"text": text}}
+		if secret := creds.get("signSecret"); secret != "" {
+			ts := strconv.FormatInt(r.clock.Now().Unix(), 10)
+			body["timestamp"], body["sign"] = ts, FeishuSign(ts, secret)
+		}
+		return json.Marshal(body)
+	}
+	return nil, fmt.Errorf("format %q is not a chat format", format)
+}
+
+// chatAnswer reads the error code chat tools put in an HTTP 200 answer: WeCom and
+// DingTalk `errcode`, Feishu `code`. Rate limits are worth a retry; other codes are not.
+func ChatAnswer(format v1.WebhookFormat, body []byte) dispatch.Result {
+	var a struct {
+		ErrCode *int `json:"errcode"`
+		Code    *int `json:"code"`
+	}
+	if json.Unmarshal(body, &a) != nil {
+		return dispatch.Result{Outcome: cadence.Sent} // Slack answers "ok" as plain text
+	}
+	code := a.ErrCode
+	if format == "Feishu" {
+		code = a.Code
+	}
+	if code == nil || *code == 0 {
+		return dispatch.Result{Outcome: cadence.Sent}
+	}
+	msg := fmt.Sprintf("%s error %d", format, *code)
+	switch *code {
+	case 45009, 45033, 130101, 9499, 11232, 11233:
+		// WeCom frequency limit / concurrency, DingTalk too fast, Feishu rate limits.
+		return dispatch.Result{Outcome: cadence.Transient, Message: msg}
+	}
+	return dispatch.Result{Outcome: cadence.Permanent, Message: msg}
+}
+
+// postChat sends text to a chat-format webhook channel.
+func (r *Router) postChat(ctx context.Context, ch *v1.Channel, creds Credentials, key, title, text string) dispatch.Result {
+	u, err := r.chatURL(ch, creds)
+	if err != nil {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: err.Error()}
+	}
+	body, err := r.chatBody(ch.Spec.Webhook.Format, title, text, creds)
+	if err != nil {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: err.Error()}
+	}
+	status, answer, err := r.postJSON(ctx, ch, u, key, nil, body)
+	if res := httpResult(status, err); res.Outcome != cadence.Sent {
+		return res
+	}
+	return ChatAnswer(ch.Spec.Webhook.Format, answer)
+}
+
+// taskText tells a rep about a call task: the lead, the step, when it is due, and the
+// rendered script (the rep needs the contact; the chat is where they work).
+func taskText(d dispatch.Delivery) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Call task for %s: lead %s/%s, step %s (touch %d), due %s.", d.Owner, d.Lead.Namespace, d.Lead.Name,
+		d.Step, d.Number, d.Due.UTC().Format("2006-01-02 15:04 MST"))
+	if c := d.Contact; c.Phone != "" || c.WhatsApp != "" {
+		fmt.Fprintf(&b, " Contact: %s %s %s.", c.Name, c.Phone, c.WhatsApp)
+	}
+	if d.Message.Subject != "" {
+		fmt.Fprintf(&b, "\n%s", d.Message.Subject)
+	}
+	if d.Message.Body != "" {
+		fmt.Fprintf(&b, "\n%s", d.Message.Body)
+	}
+	fmt.Fprintf(&b, "\nWhen done: kubectl followup record %s -n %s --call --connected|--no-answer --touch %s",
+		d.Lead.Name, d.Lead.Namespace, d.Key)
+	return b.String()
+}
+
+// noticeText is an escalation or hand-off notice; it carries no contact data.
+func noticeText(n dispatch.Notice) string {
+	return fmt.Sprintf("[%s] lead %s/%s (owner %s): %s", n.Reason, n.Lead.Namespace, n.Lead.Name, n.Owner, n.Message)
+}

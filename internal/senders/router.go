@@ -1,0 +1,215 @@
+package senders
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/clock"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/dispatch"
+)
+
+// Router is the operator's dispatch.Dispatcher: it looks up a delivery's channel and
+// credentials, waits for the channel's rate limit, sends, and reports each attempt.
+type Router struct {
+	lookup          Lookup
+	obs             Observer
+	http            *http.Client
+	clock           clock.PassiveClock
+	tlsConfig       *tls.Config
+	smtpTimeout     time.Duration
+	whatsAppTimeout time.Duration
+	// maxWait bounds how long a send waits for its channel's rate limit before giving
+	// the reconcile worker back (the touch is retried with backoff).
+	maxWait time.Duration
+
+	mu       sync.Mutex
+	limiters map[types.NamespacedName]*channelLimiter
+}
+
+type channelLimiter struct {
+	generation int64
+	limiter    *rate.Limiter
+}
+
+// Option configures a Router.
+type Option func(*Router)
+
+// WithHTTPClient sets the client for webhooks and WhatsApp.
+func WithHTTPClient(c *http.Client) Option { return func(r *Router) { r.http = c } }
+
+// WithClock sets the clock for signatures' timestamps.
+func WithClock(c clock.PassiveClock) Option { return func(r *Router) { r.clock = c } }
+
+// WithTLSConfig sets the TLS settings for SMTP (tests trust their own CA with it).
+func WithTLSConfig(c *tls.Config) Option { return func(r *Router) { r.tlsConfig = c } }
+
+// WithMaxRateWait bounds the wait for a channel's rate limit.
+func WithMaxRateWait(d time.Duration) Option { return func(r *Router) { r.maxWait = d } }
+
+// NewRouter builds a Router.
+func NewRouter(lookup Lookup, obs Observer, opts ...Option) *Router {
+	r := &Router{lookup: lookup, obs: obs, http: &http.Client{}, clock: clock.RealClock{},
+		smtpTimeout: 30 * time.Second, whatsAppTimeout: 15 * time.Second, maxWait: 5 * time.Second,
+		limiters: map[types.NamespacedName]*channelLimiter{}}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// Dispatch performs one touch.
+func (r *Router) Dispatch(ctx context.Context, d dispatch.Delivery) dispatch.Result {
+	if d.Task {
+		return r.assignTask(ctx, d)
+	}
+	ch, creds, res, ok := r.channel(ctx, d.Lead.Namespace, d.Channel)
+	if !ok {
+		return res
+	}
+	return r.send(ctx, ch, d.Lead.Namespace, func() dispatch.Result {
+		switch ch.Spec.Type {
+		case v1.ChannelWebhook:
+			if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
+				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, d.Message.Subject+"\n"+d.Message.Body)
+			}
+			return r.sendWebhook(ctx, ch, creds, d)
+		case v1.ChannelSMTP:
+			return r.sendEmail(ctx, ch, creds, d)
+		case v1.ChannelWhatsApp:
+			return r.sendWhatsApp(ctx, ch, creds, d)
+		}
+		return dispatch.Result{Outcome: cadence.Permanent, Message: fmt.Sprintf("channel type %s cannot send a message", ch.Spec.Type)}
+	})
+}
+
+// assignTask gives a call to the owner and tells them in their chat channel when there
+// is one. The rep must hear of it, so a failed notice is retried.
+func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.Result {
+	done := dispatch.Result{Outcome: cadence.TaskAssigned, Message: "task for " + d.Owner}
+	if d.Notify == "" {
+		return done
+	}
+	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, "Call task", taskText(d), d)
+	if res.Outcome != cadence.Sent {
+		if res.Outcome == cadence.Permanent {
+			res.Outcome = cadence.Transient // a broken chat channel is fixed by ops; keep the task
+		}
+		res.Message = "notifying the owner: " + res.Message
+		return res
+	}
+	return done
+}
+
+// Notify sends a notice to a Webhook channel.
+func (r *Router) Notify(ctx context.Context, n dispatch.Notice) error {
+	res := r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, "", n.Reason, noticeText(n),
+		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner, Step: n.Reason})
+	if res.Outcome != cadence.Sent {
+		return fmt.Errorf("notice to channel %s: %s (%s)", n.Channel, res.Outcome, res.Message)
+	}
+	return nil
+}
+
+// notifyChannel posts text to a webhook channel: a chat format as a chat message, a
+// JSON webhook as a touch body with the notice.
+func (r *Router) notifyChannel(ctx context.Context, ns, name, key, title, text string, d dispatch.Delivery) dispatch.Result {
+	ch, creds, res, ok := r.channel(ctx, ns, name)
+	if !ok {
+		return res
+	}
+	if ch.Spec.Type != v1.ChannelWebhook {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "notify channel is not a Webhook"}
+	}
+	return r.send(ctx, ch, ns, func() dispatch.Result {
+		if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
+			return r.postChat(ctx, ch, creds, key, title, text)
+		}
+		d.Key, d.Channel = key, name
+		d.Task = key != ""
+		d.Message.Subject, d.Message.Body = title, text
+		return r.sendWebhook(ctx, ch, creds, d)
+	})
+}
+
+// channel looks a channel up; a missing one is permanent (fall back), a failed read is not.
+func (r *Router) channel(ctx context.Context, ns, name string) (*v1.Channel, Credentials, dispatch.Result, bool) {
+	ch, creds, err := r.lookup.Channel(ctx, ns, name)
+	switch {
+	case errors.Is(err, ErrChannelNotFound):
+		return nil, nil, dispatch.Result{Outcome: cadence.Permanent, Message: "channel not found"}, false
+	case err != nil:
+		return nil, nil, dispatch.Result{Outcome: cadence.Transient, Message: "channel credentials unavailable"}, false
+	}
+	return ch, creds, dispatch.Result{}, true
+}
+
+// send waits for the channel's rate limit, runs the attempt and reports it.
+func (r *Router) send(ctx context.Context, ch *v1.Channel, ns string, attempt func() dispatch.Result) dispatch.Result {
+	if !r.allow(ctx, ns, ch) {
+		res := dispatch.Result{Outcome: cadence.Transient, Message: "rate limited"}
+		r.observe(ns, ch, res, 0)
+		return res
+	}
+	start := time.Now()
+	res := attempt()
+	r.observe(ns, ch, res, time.Since(start))
+	return res
+}
+
+func (r *Router) observe(ns string, ch *v1.Channel, res dispatch.Result, latency time.Duration) {
+	if r.obs != nil {
+		r.obs.Observed(ns, ch.Name, ch.Spec.Type, res.Outcome, res.Message, latency)
+	}
+}
+
+// allow takes a token from the channel's bucket (perMinute, burst of one minute's worth
+// at most 10), waiting up to maxWait. The bucket is rebuilt when the channel changes.
+func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) bool {
+	per := ch.Spec.RateLimit.PerMinute
+	if per <= 0 {
+		per = 60
+	}
+	key := types.NamespacedName{Namespace: ns, Name: ch.Name}
+	r.mu.Lock()
+	cl, ok := r.limiters[key]
+	if !ok || cl.generation != ch.Generation {
+		burst := int(per)
+		if burst > 10 {
+			burst = 10
+		}
+		cl = &channelLimiter{generation: ch.Generation, limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
+		r.limiters[key] = cl
+	}
+	r.mu.Unlock()
+	res := cl.limiter.Reserve()
+	if !res.OK() {
+		return false
+	}
+	delay := res.Delay()
+	if delay == 0 {
+		return true
+	}
+	if delay > r.maxWait {
+		res.Cancel()
+		return false
+	}
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		res.Cancel()
+		return false
+	}
+}

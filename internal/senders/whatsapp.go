@@ -1,0 +1,132 @@
+package senders
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/dispatch"
+)
+
+// waMessage is a WhatsApp Cloud API template message (POST /{phone-number-id}/messages).
+type waMessage struct {
+	MessagingProduct string     `json:"messaging_product"`
+	RecipientType    string     `json:"recipient_type"`
+	To               string     `json:"to"`
+	Type             string     `json:"type"`
+	Template         waTemplate `json:"template"`
+	// BizOpaqueCallbackData comes back in the status webhooks: "<ns>/<lead>/<touch key>".
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
+}
+
+type waTemplate struct {
+	Name       string        `json:"name"`
+	Language   waLanguage    `json:"language"`
+	Components []waComponent `json:"components,omitempty"`
+}
+
+type waLanguage struct {
+	Code string `json:"code"`
+}
+
+type waComponent struct {
+	Type       string        `json:"type"`
+	Parameters []waParameter `json:"parameters"`
+}
+
+type waParameter struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+// waError is the Graph API's error answer.
+type waError struct {
+	Error struct {
+		Message      string `json:"message"`
+		Type         string `json:"type"`
+		Code         int    `json:"code"`
+		ErrorSubcode int    `json:"error_subcode"`
+		FBTraceID    string `json:"fbtrace_id"`
+	} `json:"error"`
+}
+
+// CallbackData is what a WhatsApp touch carries back in its status webhooks.
+func CallbackData(namespace, lead, key string) string { return namespace + "/" + lead + "/" + key }
+
+// ParseCallbackData reads CallbackData.
+func ParseCallbackData(s string) (namespace, lead, key string, ok bool) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" || len(s) > 512 {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
+}
+
+// sendWhatsApp sends the policy template of the step as an approved WhatsApp template
+// message; the template's body parameter {{1}} is the rendered body of our template.
+func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credentials, d dispatch.Delivery) dispatch.Result {
+	if d.Contact.WhatsApp == "" {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "contact has no whatsapp number"}
+	}
+	token := creds.get(keyOf(ch, "accessToken"))
+	if token == "" {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "no access token in the channel's Secret"}
+	}
+	spec := ch.Spec.WhatsApp
+	lang := spec.Language
+	if lang == "" {
+		lang = "en"
+	}
+	msg := waMessage{MessagingProduct: "whatsapp", RecipientType: "individual", To: strings.TrimPrefix(d.Contact.WhatsApp, "+"),
+		Type: "template", Template: waTemplate{Name: d.Template, Language: waLanguage{Code: lang}},
+		BizOpaqueCallbackData: CallbackData(d.Lead.Namespace, d.Lead.Name, d.Key)}
+	if d.Message.Body != "" {
+		msg.Template.Components = []waComponent{{Type: "body", Parameters: []waParameter{{Type: "text", Text: d.Message.Body}}}}
+	}
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "encoding error"}
+	}
+	base := spec.APIBase
+	if base == "" {
+		base = "https://graph.facebook.com/v21.0"
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.whatsAppTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(base, "/")+"/"+spec.PhoneNumberID+"/messages",
+		strings.NewReader(string(body)))
+	if err != nil {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "invalid api base"}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := r.http.Do(req)
+	if err != nil {
+		return dispatch.Result{Outcome: cadence.Transient, Message: errClass(err)}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return dispatch.Result{Outcome: cadence.Sent}
+	}
+	var e waError
+	_ = json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 64<<10)).Decode(&e)
+	return whatsAppResult(resp.StatusCode, e.Error.Code)
+}
+
+// whatsAppResult classifies a Cloud API error: throttling and server trouble are worth a
+// retry; an invalid or non-WhatsApp recipient and other client errors are not.
+func whatsAppResult(status, code int) dispatch.Result {
+	msg := fmt.Sprintf("WhatsApp HTTP %d code %d", status, code)
+	switch code {
+	case 4, 80007, 130429, 131048, 131056, 1, 2, 131000:
+		return dispatch.Result{Outcome: cadence.Transient, Message: msg}
+	}
+	if status == http.StatusTooManyRequests || status >= 500 {
+		return dispatch.Result{Outcome: cadence.Transient, Message: msg}
+	}
+	return dispatch.Result{Outcome: cadence.Permanent, Message: msg}
+}
