@@ -12,7 +12,8 @@ mkdir -p "$dev"
 rm -f "$kubeconfig"
 
 go build -o bin/devcluster ./hack/devcluster
-[[ -x bin/manager ]] || go build -o bin/manager .
+go build -o bin/devreceiver ./hack/devreceiver
+go build -o bin/manager .
 
 pids=()
 cleanup() {
@@ -30,6 +31,10 @@ for _ in $(seq 1 120); do
 done
 [[ -f "$kubeconfig" ]] || { echo "control plane did not start; see $dev/devcluster.log" >&2; exit 1; }
 export KUBECONFIG="$kubeconfig"
+
+# The outside world of the demo: receives the webhook touches and chat notices on loopback.
+bin/devreceiver --listen 127.0.0.1:18090 >"$dev/receiver.log" 2>&1 &
+pids+=($!)
 
 bin/manager --leader-elect=false \
   --metrics-bind-address="${METRICS_ADDR:-127.0.0.1:18080}" \
@@ -55,12 +60,15 @@ pids+=($!)
 cat <<MSG
 
 The operator is running against a local control plane (logs: $dev/operator.log).
+Touches really go out: a loopback receiver prints each delivery ($dev/receiver.log).
 In another terminal:
 
   export KUBECONFIG=$kubeconfig
   kubectl get followup -n followup-demo       # every kind at a glance
   kubectl describe lead acme-high -n followup-demo
   kubectl get events -n followup-demo
+  kubectl get channels -n followup-demo        # sends and failures per channel
+  tail -f $dev/receiver.log                    # what the customers and reps received
 
 The demo policy works in seconds: within about 90 s the leads below are touched,
 meet or breach their first-response SLA, reply, are handed to a human, go dormant,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,7 +81,7 @@ func (r *Router) Dispatch(ctx context.Context, d dispatch.Delivery) dispatch.Res
 		switch ch.Spec.Type {
 		case v1.ChannelWebhook:
 			if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
-				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, d.Message.Subject+"\n"+d.Message.Body)
+				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, strings.TrimSpace(d.Message.Subject+"\n"+d.Message.Body))
 			}
 			return r.sendWebhook(ctx, ch, creds, d)
 		case v1.ChannelSMTP:
