@@ -148,3 +148,6 @@ func taskText(d dispatch.Delivery) string {
 func noticeText(n dispatch.Notice) string {
 	return fmt.Sprintf("[%s] lead %s/%s (owner %s): %s", n.Reason, n.Lead.Namespace, n.Lead.Name, n.Owner, n.Message)
 }
+
+// ChatFormat converts a format name (tests, tools).
+func ChatFormat(s string) v1.WebhookFormat { return v1.WebhookFormat(s) }

@@ -1,0 +1,124 @@
+package senders_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/senders"
+)
+
+// cloudAPI checks each request against the Cloud API's documented format and answers
+// like the Graph API does.
+func cloudAPI(t *testing.T, fail func() (int, string)) *server {
+	return newServer(t, func(r request) (int, string) {
+		if r.Path != "/v21.0/109876543210987/messages" || r.Header.Get("Authorization") != "Bearer EAAtoken" ||
+			r.Header.Get("Content-Type") != "application/json" {
+			return 400, `{"error":{"message":"bad request line","type":"OAuthException","code":100}}`
+		}
+		var m struct {
+			MessagingProduct string `json:"messaging_product"`
+			RecipientType    string `json:"recipient_type"`
+			To, Type         string
+			Template         struct {
+				Name     string
+				Language struct{ Code string }
+				Components []struct {
+					Type       string
+					Parameters []struct{ Type, Text string }
+				}
+			}
+			Callback string `json:"biz_opaque_callback_data"`
+		}
+		if err := json.Unmarshal(r.Body, &m); err != nil || m.MessagingProduct != "whatsapp" || m.RecipientType != "individual" ||
+			m.Type != "template" || m.To != "48501234567" || m.Template.Name == "" || m.Template.Language.Code == "" ||
+			len(m.Template.Components) != 1 || m.Template.Components[0].Type != "body" ||
+			m.Template.Components[0].Parameters[0].Type != "text" || m.Callback == "" {
+			return 400, fmt.Sprintf(`{"error":{"message":"invalid parameter","type":"OAuthException","code":100,"fbtrace_id":"x"}}`)
+		}
+		if fail != nil {
+			return fail()
+		}
+		return 200, `{"messaging_product":"whatsapp","contacts":[{"input":"48501234567","wa_id":"48501234567"}],"messages":[{"id":"wamid.HBgL"}]}`
+	})
+}
+
+func waChannel(base string) *v1.Channel {
+	return &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "wa"}, Spec: v1.ChannelSpec{Type: v1.ChannelWhatsApp,
+		WhatsApp:       &v1.WhatsAppChannel{PhoneNumberID: "109876543210987", APIBase: base + "/v21.0", Language: "pl"},
+		CredentialsRef: &v1.SecretKeyRef{Name: "wa", Key: "token"}, RateLimit: v1.RateLimit{PerMinute: 6000}}}
+}
+
+func TestWhatsAppTemplateMessage(t *testing.T) {
+	srv := cloudAPI(t, nil)
+	var cs channels
+	cs.add(waChannel(srv.URL), map[string]string{"token": "EAAtoken"})
+	r := senders.NewRouter(&cs, nil)
+	if res := r.Dispatch(context.Background(), delivery("wa")); res.Outcome != cadence.Sent {
+		t.Fatalf("%+v", res)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(srv.requests()[0].Body, &m)
+	tmpl := m["template"].(map[string]any)
+	if tmpl["name"] != "catalog" || tmpl["language"].(map[string]any)["code"] != "pl" {
+		t.Errorf("template %v", tmpl)
+	}
+	ns, lead, key, ok := senders.ParseCallbackData(m["biz_opaque_callback_data"].(string))
+	if !ok || ns != "sales" || lead != "acme" || key != "k1a2b3c4d5e6" {
+		t.Errorf("callback data %v", m["biz_opaque_callback_data"])
+	}
+}
+
+func TestWhatsAppErrorsDecideRetryOrFallback(t *testing.T) {
+	cases := []struct {
+		status  int
+		body    string
+		outcome cadence.Outcome
+	}{
+		{400, `{"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026}}`, cadence.Permanent},
+		{400, `{"error":{"message":"Recipient not valid","code":131047}}`, cadence.Permanent},
+		{429, `{"error":{"message":"Rate limit hit","code":130429}}`, cadence.Transient},
+		{400, `{"error":{"message":"Spam rate limit hit","code":131048}}`, cadence.Transient},
+		{500, `{"error":{"message":"Something went wrong","code":131000}}`, cadence.Transient},
+		{401, `{"error":{"message":"Invalid OAuth access token","code":190}}`, cadence.Permanent},
+		{503, `garbage`, cadence.Transient},
+	}
+	for _, c := range cases {
+		srv := cloudAPI(t, func() (int, string) { return c.status, c.body })
+		var cs channels
+		cs.add(waChannel(srv.URL), map[string]string{"token": "EAAtoken"})
+		res := senders.NewRouter(&cs, nil).Dispatch(context.Background(), delivery("wa"))
+		if res.Outcome != c.outcome || strings.Contains(res.Message, "48501234567") || strings.Contains(res.Message, "EAAtoken") {
+			t.Errorf("%d %s: %+v, want %s", c.status, c.body, res, c.outcome)
+		}
+	}
+	srv := cloudAPI(t, nil)
+	var cs channels
+	cs.add(waChannel(srv.URL), map[string]string{"token": "EAAtoken"})
+	d := delivery("wa")
+	d.Contact.WhatsApp = ""
+	if res := senders.NewRouter(&cs, nil).Dispatch(context.Background(), d); res.Outcome != cadence.Permanent || len(srv.requests()) != 0 {
+		t.Errorf("no number: %+v", res)
+	}
+}
+
+func FuzzParseCallbackData(f *testing.F) {
+	for _, s := range []string{"sales/acme/k1", "a/b", "//", "a/b/c/d", "", strings.Repeat("x/", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ns, lead, key, ok := senders.ParseCallbackData(s)
+		if ok && senders.CallbackData(ns, lead, key) != s {
+			t.Fatalf("%q parsed to %q %q %q", s, ns, lead, key)
+		}
+		if ok && (ns == "" || lead == "" || key == "") {
+			t.Fatalf("%q: empty part accepted", s)
+		}
+	})
+}
