@@ -116,6 +116,6 @@ func delivery(channel string) dispatch.Delivery {
 
 func webhook(name, url string, format v1.WebhookFormat) *v1.Channel {
 	return &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
-		Webhook: &v1.WebhookChannel{URL: url, Format: format, Timeout: &metav1.Duration{Duration: 300 * time.Millisecond}},
+		Webhook:   &v1.WebhookChannel{URL: url, Format: format, Timeout: &metav1.Duration{Duration: 300 * time.Millisecond}},
 		RateLimit: v1.RateLimit{PerMinute: 6000}}}
 }

@@ -27,8 +27,8 @@ func cloudAPI(t *testing.T, fail func() (int, string)) *server {
 			RecipientType    string `json:"recipient_type"`
 			To, Type         string
 			Template         struct {
-				Name     string
-				Language struct{ Code string }
+				Name       string
+				Language   struct{ Code string }
 				Components []struct {
 					Type       string
 					Parameters []struct{ Type, Text string }
