@@ -69,7 +69,7 @@ func runClose(ctx context.Context, verb string, args []string, env Env) error {
 		return err
 	}
 	key := client.ObjectKey{Namespace: ns, Name: name}
-	err = retry.RetryOnConflict(conflictBackoff, func() error {
+	err = retry.RetryOnConflict(retry.DefaultBackoff, func() error {
 		l, err := getLead(ctx, c, key)
 		if err != nil {
 			return err

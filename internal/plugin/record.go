@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -9,11 +10,10 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/leadrecord"
 )
 
 // recordFlags are what `record` accepts.
@@ -167,33 +167,13 @@ func runRecord(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// conflictBackoff lets many recorders on one lead (a team, the inbound edge) all land.
-var conflictBackoff = wait.Backoff{Steps: 30, Duration: 10 * time.Millisecond, Factor: 1.3, Jitter: 1, Cap: time.Second}
-
-// appendInteraction adds one entry to the lead's append-only record under optimistic
-// locking, retrying on conflicts so concurrent recorders never lose an entry. An entry
-// whose id is already recorded is not added again.
+// appendInteraction records one entry; false when an entry with its id exists.
 func appendInteraction(ctx context.Context, c client.Client, key client.ObjectKey, in v1.Interaction) (bool, error) {
-	added := false
-	err := retry.RetryOnConflict(conflictBackoff, func() error {
-		l, err := getLead(ctx, c, key)
-		if err != nil {
-			return err
-		}
-		for _, have := range l.Spec.Interactions {
-			if in.ID != "" && have.ID == in.ID {
-				added = false
-				return nil
-			}
-		}
-		if len(l.Spec.Interactions) >= v1.MaxInteractions {
-			return fmt.Errorf("lead %q already holds the maximum of %d interactions", key.Name, v1.MaxInteractions)
-		}
-		l.Spec.Interactions = append(l.Spec.Interactions, in)
-		added = true
-		return c.Update(ctx, l)
-	})
-	return added, err
+	out, err := leadrecord.Append(ctx, c, c, key, in)
+	if errors.Is(err, leadrecord.ErrNotFound) {
+		return false, fmt.Errorf("lead %q not found in namespace %q", key.Name, key.Namespace)
+	}
+	return out == leadrecord.Added, err
 }
 
 func getLead(ctx context.Context, c client.Client, key client.ObjectKey) (*v1.Lead, error) {
