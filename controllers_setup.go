@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/edge"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
 
@@ -31,5 +33,23 @@ func setupControllers(mgr ctrl.Manager, o options) error {
 		Dispatcher: router}).SetupWithManager(mgr, o.concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
 	}
-	return nil
+	return setupEdge(mgr, o, clk)
+}
+
+// setupEdge serves the inbound HTTP edge unless disabled.
+func setupEdge(mgr ctrl.Manager, o options, clk clock.PassiveClock) error {
+	if o.edgeAddr == "" || o.edgeAddr == "0" {
+		return nil
+	}
+	cfg, err := edge.LoadConfig(o.edgeConfigDir)
+	if err != nil {
+		return fmt.Errorf("reading --edge-config-dir: %w", err)
+	}
+	cfg.Namespaces = splitList(o.namespaces)
+	if err := edge.SetupIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	srv := &edge.Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: clk,
+		Log: ctrl.Log.WithName("edge"), Config: cfg}
+	return mgr.Add(edge.Runnable{Addr: o.edgeAddr, Handler: srv.Handler()})
 }

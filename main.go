@@ -35,6 +35,8 @@ type options struct {
 	concurrency      int
 	qps              float64
 	burst            int
+	edgeAddr         string
+	edgeConfigDir    string
 }
 
 func main() {
@@ -53,6 +55,10 @@ func main() {
 	flag.Float64Var(&o.qps, "kube-api-qps", 50, "Client queries per second to the API server.")
 	flag.IntVar(&o.burst, "kube-api-burst", 100, "Client burst to the API server.")
 	zapOpts := zap.Options{Development: false}
+	flag.StringVar(&o.edgeAddr, "edge-bind-address", ":8082",
+		"Address of the inbound HTTP edge (lead intake, WhatsApp and CRM webhooks); 0 disables it.")
+	flag.StringVar(&o.edgeConfigDir, "edge-config-dir", "",
+		"Directory of the edge's secrets (intake-token, google-key, whatsapp-app-secret, whatsapp-verify-token).")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,9 +41,17 @@ const (
 // conflictBackoff lets many recorders on one lead (a team, a burst of webhooks) all land.
 var conflictBackoff = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.3, Jitter: 1, Cap: time.Second}
 
+// leadLocks serialises appends to one lead within this process, so a burst of events for
+// one lead queues instead of starving in conflict retries; retries still cover writers in
+// other processes.
+var leadLocks sync.Map // client.ObjectKey -> *sync.Mutex
+
 // Append adds in to the lead's spec.interactions. Reads go to r (uncached, so a retry
 // sees the newest lead).
 func Append(ctx context.Context, r client.Reader, w client.Writer, key client.ObjectKey, in v1.Interaction) (Outcome, error) {
+	mu, _ := leadLocks.LoadOrStore(key, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	var out Outcome
 	err := retry.RetryOnConflict(conflictBackoff, func() error {
 		var l v1.Lead

@@ -81,7 +81,7 @@ func TestKillBetweenSendAndRecord(t *testing.T) {
 	op := &testenv.Process{Bin: testenv.BuildOperator(t, dir), LogPath: filepath.Join(dir, "operator.log"),
 		Env: []string{"KUBECONFIG=" + kubeconfig},
 		Args: []string{"--leader-elect=false", "--metrics-bind-address=0", "--health-probe-bind-address=0",
-			"--zap-log-level=debug"}}
+			"--edge-bind-address=0", "--zap-log-level=debug"}}
 
 	// The operator is killed while touch 2 is on the wire: the receiver has it, the
 	// operator never hears the answer and never records it.

@@ -1,0 +1,76 @@
+// Package edge is the operator's inbound HTTP edge: lead intake (a generic JSON form and
+// the Google Ads lead form webhook), the WhatsApp Cloud API webhook, and a generic
+// interaction endpoint for CRMs and email tools. What customers do flows into Leads
+// without anyone typing it in. docs/inbound.md documents every endpoint.
+package edge
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the edge's secrets and limits, read from a directory of files (a mounted
+// Secret). An endpoint whose secret is missing answers 503: never open by default.
+type Config struct {
+	// IntakeTokens are bearer tokens for the generic endpoints (file intake-token, one per line).
+	IntakeTokens []string
+	// GoogleKeys are the Google Ads lead form keys (file google-key, one per line).
+	GoogleKeys []string
+	// WhatsAppAppSecret signs WhatsApp webhook POSTs (file whatsapp-app-secret).
+	WhatsAppAppSecret string
+	// WhatsAppVerifyToken answers the subscription handshake (file whatsapp-verify-token).
+	WhatsAppVerifyToken string
+	// Namespaces the edge may write to; empty is all.
+	Namespaces []string
+	// MaxBody bounds a request body; 1 MiB when zero.
+	MaxBody int64
+}
+
+// LoadConfig reads the files of dir; missing files leave their endpoint closed.
+func LoadConfig(dir string) (Config, error) {
+	var c Config
+	if dir == "" {
+		return c, nil
+	}
+	read := func(name string) ([]string, error) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var lines []string
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			if l := strings.TrimSpace(sc.Text()); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		return lines, nil
+	}
+	var err error
+	if c.IntakeTokens, err = read("intake-token"); err != nil {
+		return c, err
+	}
+	if c.GoogleKeys, err = read("google-key"); err != nil {
+		return c, err
+	}
+	one := func(name string) (string, error) {
+		l, err := read(name)
+		if len(l) > 0 {
+			return l[0], err
+		}
+		return "", err
+	}
+	if c.WhatsAppAppSecret, err = one("whatsapp-app-secret"); err != nil {
+		return c, err
+	}
+	c.WhatsAppVerifyToken, err = one("whatsapp-verify-token")
+	return c, err
+}
