@@ -151,7 +151,7 @@ func getLead(t *testing.T, name string) *v1.Lead {
 func form(id string) map[string]any {
 	return map[string]any{"externalId": id, "campaign": "cnc-eu", "keyword": "fiber laser", "region": "eu",
 		"contact": map[string]any{"name": "Hanna Kowalczyk", "email": "hanna@example.pl", "whatsapp": "+48501234567", "timeZone": "Europe/Warsaw"},
-		"tier": "high", "product": "CNC laser"}
+		"tier":    "high", "product": "CNC laser"}
 }
 
 func TestIntakeIsIdempotent(t *testing.T) {
