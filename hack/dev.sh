@@ -36,7 +36,13 @@ export KUBECONFIG="$kubeconfig"
 bin/devreceiver --listen 127.0.0.1:18090 >"$dev/receiver.log" 2>&1 &
 pids+=($!)
 
+# The inbound edge's secrets, as a mounted Secret would hold them.
+mkdir -p "$dev/edge"
+echo dev-token >"$dev/edge/intake-token"
+edge="http://${EDGE_ADDR:-127.0.0.1:18082}"
+
 bin/manager --leader-elect=false \
+  --edge-bind-address="${EDGE_ADDR:-127.0.0.1:18082}" --edge-config-dir="$dev/edge" \
   --metrics-bind-address="${METRICS_ADDR:-127.0.0.1:18080}" \
   --health-probe-bind-address="${PROBE_ADDR:-127.0.0.1:18081}" \
   "${OPERATOR_ARGS[@]:-}" >"$dev/operator.log" 2>&1 &
@@ -45,22 +51,28 @@ pids+=($!)
 kubectl apply -k config/samples
 kubectl apply -f config/demo/demo.yaml
 
-# The customers of the demo answer: delta-hot asks for a quote at 12s (quality 3, handed
-# to a human), gamma-replies asks a question at 24s (quality 2, cadence stops).
-reply() {
+# The customers of the demo act through the operator's inbound edge, as a CRM or the
+# WhatsApp webhook would: delta-hot asks for a quote at 12s (quality 3, handed to a human),
+# gamma-replies asks a question at 24s (quality 2, cadence stops), and a new lead arrives
+# from a web form at 8s.
+post() {
   sleep "$1"
-  kubectl patch lead "$2" -n followup-demo --type=merge -p \
-    "{\"spec\":{\"interactions\":[{\"at\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"kind\":\"Reply\",\"direction\":\"Inbound\",\"quality\":$3}]}}" >/dev/null
+  curl -sS -o /dev/null -w "edge: POST $2 -> %{http_code}\n" -X POST "$edge$2" \
+    -H "Authorization: Bearer dev-token" -H "Content-Type: application/json" -d "$3" >>"$dev/edge.log" 2>&1 || true
 }
-reply 12 delta-hot 3 &
+lead_path=/v1/namespaces/followup-demo/leads
+post 8 "$lead_path" '{"externalId":"web-1001","campaign":"demo-campaign","keyword":"fiber laser","tier":"high","product":"fiber laser","contact":{"name":"Eve Web","email":"eve@example.com","timeZone":"Europe/Madrid"}}' &
 pids+=($!)
-reply 24 gamma-replies 2 &
+post 12 "$lead_path/delta-hot/interactions" '{"id":"crm-1","kind":"reply","medium":"email","text":"Please send a quote for two machines"}' &
+pids+=($!)
+post 24 "$lead_path/gamma-replies/interactions" '{"id":"wa-1","kind":"reply","medium":"whatsapp","text":"What is the lead time?"}' &
 pids+=($!)
 
 cat <<MSG
 
 The operator is running against a local control plane (logs: $dev/operator.log).
 Touches really go out: a loopback receiver prints each delivery ($dev/receiver.log).
+Replies and a new web lead come in through the inbound edge at $edge (token dev-token).
 In another terminal:
 
   export KUBECONFIG=$kubeconfig
