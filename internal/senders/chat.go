@@ -81,14 +81,14 @@ func (r *Router) chatBody(format v1.WebhookFormat, title, text string, creds Cre
 	return nil, fmt.Errorf("format %q is not a chat format", format)
 }
 
-// chatAnswer reads the error code chat tools put in an HTTP 200 answer: WeCom and
+// ChatAnswer reads the error code chat tools put in an HTTP 200 answer: WeCom and
 // DingTalk `errcode`, Feishu `code`. Rate limits are worth a retry; other codes are not.
 func ChatAnswer(format v1.WebhookFormat, body []byte) dispatch.Result {
 	var a struct {
 		ErrCode *int `json:"errcode"`
 		Code    *int `json:"code"`
 	}
-	if json.Unmarshal(body, &a) != nil {
+	if format == "Slack" || json.Unmarshal(body, &a) != nil {
 		return dispatch.Result{Outcome: cadence.Sent} // Slack answers "ok" as plain text
 	}
 	code := a.ErrCode
@@ -125,14 +125,12 @@ func (r *Router) postChat(ctx context.Context, ch *v1.Channel, creds Credentials
 }
 
 // taskText tells a rep about a call task: the lead, the step, when it is due, and the
-// rendered script (the rep needs the contact; the chat is where they work).
+// rendered script. Contact details stay in the Lead (kubectl followup show): a chat tool
+// is a third party, so only what the rendered script itself says goes there.
 func taskText(d dispatch.Delivery) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Call task for %s: lead %s/%s, step %s (touch %d), due %s.", d.Owner, d.Lead.Namespace, d.Lead.Name,
 		d.Step, d.Number, d.Due.UTC().Format("2006-01-02 15:04 MST"))
-	if c := d.Contact; c.Phone != "" || c.WhatsApp != "" {
-		fmt.Fprintf(&b, " Contact: %s %s %s.", c.Name, c.Phone, c.WhatsApp)
-	}
 	if d.Message.Subject != "" {
 		fmt.Fprintf(&b, "\n%s", d.Message.Subject)
 	}

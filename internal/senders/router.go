@@ -77,13 +77,23 @@ func (r *Router) Dispatch(ctx context.Context, d dispatch.Delivery) dispatch.Res
 	if !ok {
 		return res
 	}
+	if ch.Spec.Type == v1.ChannelTask {
+		// A Task channel always assigns; the engine normally marks such touches Task.
+		if d.Notify == "" && ch.Spec.Task != nil {
+			d.Notify = ch.Spec.Task.Notify
+		}
+		return r.assignTask(ctx, d)
+	}
+	if !hasSpec(ch) {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: fmt.Sprintf("channel has no %s settings", ch.Spec.Type)}
+	}
 	return r.send(ctx, ch, d.Lead.Namespace, func() dispatch.Result {
 		switch ch.Spec.Type {
 		case v1.ChannelWebhook:
 			if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
 				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, strings.TrimSpace(d.Message.Subject+"\n"+d.Message.Body))
 			}
-			return r.sendWebhook(ctx, ch, creds, d)
+			return r.sendWebhook(ctx, ch, creds, d, nil)
 		case v1.ChannelSMTP:
 			return r.sendEmail(ctx, ch, creds, d)
 		case v1.ChannelWhatsApp:
@@ -100,7 +110,7 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	if d.Notify == "" {
 		return done
 	}
-	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, "Call task", taskText(d), d)
+	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, "Call task", taskText(d), d, nil)
 	if res.Outcome != cadence.Sent {
 		if res.Outcome == cadence.Permanent {
 			res.Outcome = cadence.Transient // a broken chat channel is fixed by ops; keep the task
@@ -114,7 +124,7 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 // Notify sends a notice to a Webhook channel.
 func (r *Router) Notify(ctx context.Context, n dispatch.Notice) error {
 	res := r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, "", n.Reason, noticeText(n),
-		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner, Step: n.Reason})
+		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})
 	if res.Outcome != cadence.Sent {
 		return fmt.Errorf("notice to channel %s: %s (%s)", n.Channel, res.Outcome, res.Message)
 	}
@@ -123,12 +133,12 @@ func (r *Router) Notify(ctx context.Context, n dispatch.Notice) error {
 
 // notifyChannel posts text to a webhook channel: a chat format as a chat message, a
 // JSON webhook as a touch body with the notice.
-func (r *Router) notifyChannel(ctx context.Context, ns, name, key, title, text string, d dispatch.Delivery) dispatch.Result {
+func (r *Router) notifyChannel(ctx context.Context, ns, name, key, title, text string, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
 	ch, creds, res, ok := r.channel(ctx, ns, name)
 	if !ok {
 		return res
 	}
-	if ch.Spec.Type != v1.ChannelWebhook {
+	if ch.Spec.Type != v1.ChannelWebhook || ch.Spec.Webhook == nil {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "notify channel is not a Webhook"}
 	}
 	return r.send(ctx, ch, ns, func() dispatch.Result {
@@ -138,7 +148,7 @@ func (r *Router) notifyChannel(ctx context.Context, ns, name, key, title, text s
 		d.Key, d.Channel = key, name
 		d.Task = key != ""
 		d.Message.Subject, d.Message.Body = title, text
-		return r.sendWebhook(ctx, ch, creds, d)
+		return r.sendWebhook(ctx, ch, creds, d, notice)
 	})
 }
 
@@ -200,8 +210,8 @@ func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) bool {
 	if delay == 0 {
 		return true
 	}
-	if delay > r.maxWait {
-		res.Cancel()
+	if dl, ok := ctx.Deadline(); delay > r.maxWait || ok && time.Until(dl) < delay {
+		res.Cancel() // give the token back: this send is retried later instead
 		return false
 	}
 	t := time.NewTimer(delay)
@@ -213,4 +223,18 @@ func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) bool {
 		res.Cancel()
 		return false
 	}
+}
+
+// hasSpec reports whether the channel carries the settings block of its type (the CRD
+// requires it; this guards objects written before that rule).
+func hasSpec(ch *v1.Channel) bool {
+	switch ch.Spec.Type {
+	case v1.ChannelWebhook:
+		return ch.Spec.Webhook != nil
+	case v1.ChannelSMTP:
+		return ch.Spec.SMTP != nil
+	case v1.ChannelWhatsApp:
+		return ch.Spec.WhatsApp != nil
+	}
+	return true
 }

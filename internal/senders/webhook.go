@@ -27,17 +27,17 @@ const (
 
 // WebhookTouch is the JSON body a webhook channel (format JSON) receives.
 type WebhookTouch struct {
-	Key     string       `json:"key"`
+	Key     string       `json:"key,omitempty"`
 	Lead    LeadRef      `json:"lead"`
-	Touch   int32        `json:"touch"`
-	Step    string       `json:"step"`
+	Touch   int32        `json:"touch,omitempty"`
+	Step    string       `json:"step,omitempty"`
 	Channel string       `json:"channel"`
-	Due     time.Time    `json:"due"`
+	Due     time.Time    `json:"due,omitzero"`
 	Owner   string       `json:"owner,omitempty"`
 	Task    bool         `json:"task,omitempty"`
 	Subject string       `json:"subject,omitempty"`
 	Body    string       `json:"body,omitempty"`
-	Contact v1.Contact   `json:"contact"`
+	Contact v1.Contact   `json:"contact,omitzero"`
 	Notice  *NoticeEvent `json:"notice,omitempty"`
 }
 
@@ -102,11 +102,11 @@ func webhookTimeout(ch *v1.Channel) time.Duration {
 	return 10 * time.Second
 }
 
-// sendWebhook delivers a touch to a JSON webhook.
-func (r *Router) sendWebhook(ctx context.Context, ch *v1.Channel, creds Credentials, d dispatch.Delivery) dispatch.Result {
+// sendWebhook delivers a touch, or a notice when notice is set, to a JSON webhook.
+func (r *Router) sendWebhook(ctx context.Context, ch *v1.Channel, creds Credentials, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
 	body, err := json.Marshal(WebhookTouch{Key: d.Key, Lead: LeadRef{d.Lead.Namespace, d.Lead.Name}, Touch: d.Number,
 		Step: d.Step, Channel: d.Channel, Due: d.Due.UTC(), Owner: d.Owner, Task: d.Task,
-		Subject: d.Message.Subject, Body: d.Message.Body, Contact: d.Contact})
+		Subject: d.Message.Subject, Body: d.Message.Body, Contact: d.Contact, Notice: notice})
 	if err != nil {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "encoding error"}
 	}

@@ -9,7 +9,6 @@ import (
 
 	testingclock "k8s.io/utils/clock/testing"
 
-	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -190,5 +189,34 @@ func TestNoticeGoesToTheChannel(t *testing.T) {
 	if err := r.Notify(context.Background(), noticeFor("nope")); err == nil {
 		t.Error("a notice to a missing channel succeeded")
 	}
-	var _ v1.ChannelType
+}
+
+// TestNoticeToAJSONWebhookIsSignedAndStructured: a JSON receiver gets the notice as a
+// field (reason and message), signed like a touch, and no contact object.
+func TestNoticeToAJSONWebhookIsSignedAndStructured(t *testing.T) {
+	srv := newServer(t, nil)
+	var cs channels
+	cs.add(webhook("ops", srv.URL, "JSON"), map[string]string{"signingKey": "s3cret"})
+	if err := senders.NewRouter(&cs, nil).Notify(context.Background(), noticeFor("ops")); err != nil {
+		t.Fatal(err)
+	}
+	q := srv.requests()[0]
+	var got senders.WebhookTouch
+	if err := json.Unmarshal(q.Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Notice == nil || got.Notice.Reason != "SLABreached" || got.Notice.Message != "no contact by the deadline" ||
+		got.Lead.Name != "acme" || got.Owner != "anna" {
+		t.Errorf("notice body %s", q.Body)
+	}
+	if strings.Contains(string(q.Body), `"contact"`) || strings.Contains(string(q.Body), `"due"`) {
+		t.Errorf("notice body carries touch-only fields: %s", q.Body)
+	}
+	if !senders.Verify([]byte("s3cret"), q.Header.Get(senders.HeaderTimestamp), q.Body, q.Header.Get(senders.HeaderSignature)) {
+		t.Error("notice signature does not verify")
+	}
+	srv.answer = func(request) (int, string) { return 503, "" }
+	if err := senders.NewRouter(&cs, nil).Notify(context.Background(), noticeFor("ops")); err == nil || strings.Contains(err.Error(), "127.0.0.1") {
+		t.Errorf("failed notice: %v", err)
+	}
 }

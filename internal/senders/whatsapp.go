@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -113,7 +114,7 @@ func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credent
 		return dispatch.Result{Outcome: cadence.Sent}
 	}
 	var e waError
-	_ = json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 64<<10)).Decode(&e)
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&e)
 	return whatsAppResult(resp.StatusCode, e.Error.Code)
 }
 
