@@ -33,6 +33,9 @@ func setupControllers(mgr ctrl.Manager, o options) error {
 		Dispatcher: router}).SetupWithManager(mgr, o.concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
 	}
+	if err := (&controllers.CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the campaign controller: %w", err)
+	}
 	return setupEdge(mgr, o, clk)
 }
 

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
 // channelDelta is what a channel did since its status was last written.
@@ -41,6 +43,7 @@ func NewChannelStats(c clock.PassiveClock) *ChannelStats {
 // Observed implements senders.Observer.
 func (s *ChannelStats) Observed(namespace, channel string, typ v1.ChannelType, outcome cadence.Outcome,
 	errClass string, latency time.Duration) {
+	metrics.DispatchObserved(namespace, channel, string(typ), strings.ToLower(string(outcome)), latency)
 	if s.OnObserved != nil {
 		s.OnObserved(namespace, channel, typ, outcome, errClass, latency)
 	}

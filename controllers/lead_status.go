@@ -79,6 +79,7 @@ func timeText(t time.Time) string {
 // transitionEvents emits one event per transition between two statuses.
 func (r *LeadReconciler) transitionEvents(ctx context.Context, l *v1.Lead, before *v1.LeadStatus, d *cadence.Decision) {
 	after := &l.Status
+	recordMetrics(l, before, after)
 	emit := func(typ, reason, note string, args ...any) {
 		r.Recorder.Eventf(l, nil, typ, reason, "Reconcile", note, args...)
 	}

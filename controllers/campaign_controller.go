@@ -1,0 +1,189 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/measures"
+	"github.com/followup-io/followup-operator/internal/metrics"
+)
+
+// LeadCampaignIndex is the field index of leads by spec.source.campaign.
+const LeadCampaignIndex = "spec.source.campaign"
+
+// ConditionActionNeeded is True while the campaign has recommendations.
+const ConditionActionNeeded = "ActionNeeded"
+
+const (
+	// DefaultCampaignDebounce coalesces a burst of lead changes into one recompute.
+	DefaultCampaignDebounce = 5 * time.Second
+	// windowResync recomputes hourly so leads older than the window leave it.
+	windowResync = time.Hour
+)
+
+// CampaignReconciler aggregates a campaign's leads into measures and recommendations.
+type CampaignReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+	// Debounce delays recomputes after lead events; DefaultCampaignDebounce when zero.
+	Debounce time.Duration
+}
+
+// +kubebuilder:rbac:groups=followup.io,resources=campaigns,verbs=get;list;watch
+// +kubebuilder:rbac:groups=followup.io,resources=campaigns/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
+// +kubebuilder:rbac:groups=followup.io,resources=followuppolicies,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile recomputes one campaign's status from the leads in its index.
+func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var c v1.Campaign
+	if err := r.Get(ctx, req.NamespacedName, &c); err != nil {
+		if apierrors.IsNotFound(err) {
+			metrics.DeleteCampaign(req.Namespace, req.Name)
+			return ctrl.Result{}, nil
+		}
+		return ctrl.Result{}, err
+	}
+	st := c.Status.DeepCopy()
+	st.ObservedGeneration = c.Generation
+	var p v1.FollowUpPolicy
+	if err := r.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: c.Spec.Policy}, &p); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return ctrl.Result{}, err
+		}
+		msg := fmt.Sprintf("policy %q does not exist in this namespace", c.Spec.Policy)
+		setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionFalse, v1.ReasonPolicyNotFound, msg)
+		setCond(st, c.Generation, v1.ConditionStalled, metav1.ConditionTrue, v1.ReasonPolicyNotFound, msg)
+		return ctrl.Result{}, r.writeStatus(ctx, &c, st, nil)
+	}
+	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionStalled)
+
+	var leads v1.LeadList
+	if err := r.List(ctx, &leads, client.InNamespace(c.Namespace), client.MatchingFields{LeadCampaignIndex: c.Name}); err != nil {
+		return ctrl.Result{}, err
+	}
+	o := measures.Options{Now: r.Clock.Now(), Spend: c.Spec.Spend, Targets: c.Spec.Targets}
+	if c.Spec.Window != nil {
+		o.Window = c.Spec.Window.Duration
+	}
+	overall := measures.Compute(leads.Items, o)
+	groups := map[measures.Dimension][]measures.Group{}
+	for _, d := range []measures.Dimension{measures.ByAdGroup, measures.ByKeyword, measures.ByRegion} {
+		groups[d] = measures.Breakdown(leads.Items, d, o)
+	}
+	recs := measures.Recommend(overall, groups, o)
+	st.Measures = statusMeasures(overall)
+	st.Recommendations = recs
+	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
+	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))
+	if len(recs) > 0 {
+		setCond(st, c.Generation, ConditionActionNeeded, metav1.ConditionTrue, "Recommendations", recKeys(recs))
+	} else {
+		setCond(st, c.Generation, ConditionActionNeeded, metav1.ConditionFalse, "NoRecommendations", "no decision rule fired")
+	}
+	metrics.SetCampaign(c.Namespace, c.Name, stageCounts(leads.Items), gaugeMeasures(overall))
+	return ctrl.Result{RequeueAfter: windowResync}, r.writeStatus(ctx, &c, st, recs)
+}
+
+// writeStatus patches status only when it changed, and emits events when the set of
+// recommendations changed.
+func (r *CampaignReconciler) writeStatus(ctx context.Context, c *v1.Campaign, st *v1.CampaignStatus, recs []v1.Recommendation) error {
+	if equality.Semantic.DeepEqual(&c.Status, st) {
+		return nil
+	}
+	changed := recKeys(c.Status.Recommendations) != recKeys(recs)
+	base := c.DeepCopy()
+	c.Status = *st
+	if err := r.Status().Patch(ctx, c, client.MergeFrom(base)); err != nil {
+		return err
+	}
+	if changed && r.Recorder != nil {
+		for _, rec := range recs {
+			r.Recorder.Eventf(c, nil, "Warning", rec.Kind, "Recommend", "%s", rec.Message)
+		}
+		if len(recs) == 0 && st.Measures != nil {
+			r.Recorder.Eventf(c, nil, "Normal", "NoRecommendations", "Recommend", "no decision rule fires any more")
+		}
+	}
+	return nil
+}
+
+func setCond(st *v1.CampaignStatus, gen int64, typ string, s metav1.ConditionStatus, reason, msg string) {
+	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: typ, Status: s, Reason: reason, Message: msg, ObservedGeneration: gen})
+}
+
+func recKeys(recs []v1.Recommendation) string {
+	ks := make([]string, 0, len(recs))
+	for _, r := range recs {
+		ks = append(ks, r.Kind+"/"+r.Subject)
+	}
+	return strings.Join(ks, ", ")
+}
+
+// SetupWithManager indexes leads by campaign and watches them with a debounce.
+func (r *CampaignReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	if r.Debounce <= 0 {
+		r.Debounce = DefaultCampaignDebounce
+	}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1.Lead{}, LeadCampaignIndex,
+		func(o client.Object) []string {
+			if c := o.(*v1.Lead).Spec.Source.Campaign; c != "" {
+				return []string{c}
+			}
+			return nil
+		}); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		// Only spec changes re-measure at once; our own status writes must not feed back.
+		For(&v1.Campaign{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1.Lead{}, r.debouncedLeadHandler()).
+		Named("campaign").
+		Complete(r)
+}
+
+// debouncedLeadHandler enqueues the lead's campaign after the debounce delay; the delaying
+// queue keeps one pending entry per campaign, so a burst makes one reconcile.
+func (r *CampaignReconciler) debouncedLeadHandler() handler.EventHandler {
+	enqueue := func(o client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		if c := o.(*v1.Lead).Spec.Source.Campaign; c != "" {
+			q.AddAfter(reconcile.Request{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: c}}, r.Debounce)
+		}
+	}
+	return handler.Funcs{
+		CreateFunc: func(_ context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(e.Object, q)
+		},
+		UpdateFunc: func(_ context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(e.ObjectOld, q)
+			enqueue(e.ObjectNew, q)
+		},
+		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(e.Object, q)
+		},
+	}
+}

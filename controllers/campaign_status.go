@@ -1,0 +1,76 @@
+package controllers
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/measures"
+)
+
+// statusMeasures renders measures as the status' human-readable strings.
+func statusMeasures(m measures.Measures) *v1.CampaignMeasures {
+	out := &v1.CampaignMeasures{Leads: int32(m.Leads)}
+	if m.Contacted > 0 {
+		out.MeanFirstResponse = roundDur(m.MeanFirstResponse)
+		out.P90FirstResponse = roundDur(m.P90FirstResponse)
+	}
+	if m.SLAMet+m.SLABreached > 0 {
+		out.SLAAttainment = frac(m.SLAAttainment)
+	}
+	if m.Leads > 0 {
+		out.TouchesPerLead = strconv.FormatFloat(m.TouchesPerLead, 'f', 1, 64)
+		out.ReplyRate = frac(m.ReplyRate)
+	}
+	if m.CompletedCadence > 0 {
+		out.CloseRate = frac(m.CloseRateAfterCadence)
+	}
+	if m.Currency != "" {
+		out.Revenue = fmt.Sprintf("%.2f %s", m.Revenue, m.Currency)
+	}
+	if m.ROAS > 0 {
+		out.ROAS = strconv.FormatFloat(m.ROAS, 'f', 2, 64)
+	}
+	return out
+}
+
+func frac(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
+
+func roundDur(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d%time.Hour == 0 && d > 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	if d < time.Hour {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
+
+func summary(m measures.Measures) string {
+	return fmt.Sprintf("%d leads in window, %d contacted, SLA attainment %.2f", m.Leads, m.Contacted, m.SLAAttainment)
+}
+
+func stageCounts(leads []v1.Lead) map[string]int {
+	out := map[string]int{}
+	for i := range leads {
+		s := leads[i].Status.Stage
+		if s == "" {
+			s = "New"
+		}
+		out[s]++
+	}
+	return out
+}
+
+func gaugeMeasures(m measures.Measures) map[string]float64 {
+	return map[string]float64{
+		"leads": float64(m.Leads), "contacted": float64(m.Contacted),
+		"mean_first_response_seconds": m.MeanFirstResponse.Seconds(),
+		"p90_first_response_seconds":  m.P90FirstResponse.Seconds(),
+		"sla_attainment":              m.SLAAttainment, "touches_per_lead": m.TouchesPerLead,
+		"reply_rate": m.ReplyRate, "close_rate_after_cadence": m.CloseRateAfterCadence,
+		"won": float64(m.Won), "roas": m.ROAS,
+	}
+}
