@@ -43,6 +43,7 @@ const usage = `kubectl followup: record what happened with a lead, close it.
                                --meeting | --bounce | --unsubscribe | --note) [--at T] [--touch KEY] [--id ID] [--by REP]
   kubectl followup won LEAD --value 12000 --currency USD [--at T] [--force]
   kubectl followup lost LEAD --reason price [--at T] [--force]
+  kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region] [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
   kubectl followup simulate --policy FILE --leads FILE [--channels FILE] [--reply-rate 0.2]
                             [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
@@ -74,6 +75,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = runClose(ctx, args[0], args[1:], env)
 	case "simulate":
 		err = runSimulate(args[1:], env)
+	case "report":
+		now := time.Now()
+		if env.Now != nil {
+			now = env.Now()
+		}
+		err = runReport(ctx, args[1:], env, now)
 	case "status":
 		now := time.Now()
 		if env.Now != nil {
@@ -81,7 +88,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		err = runStatus(ctx, args[1:], env, now)
 	default:
-		err = usagef("unknown command %q (want record, won, lost, status or simulate)", args[0])
+		err = usagef("unknown command %q (want record, won, lost, status, report or simulate)", args[0])
 	}
 	var ue *usageError
 	switch {

@@ -116,6 +116,31 @@ func TestRecordWithAnIDIsIdempotent(t *testing.T) {
 	}
 }
 
+// TestRecordWithoutAnIDRecordsTheSameEventOnce: an entry gets an id derived from what it
+// says, so a command repeated after a timeout records once, while another time is
+// another event.
+func TestRecordWithoutAnIDRecordsTheSameEventOnce(t *testing.T) {
+	setup(t, "twice")
+	at := "2026-11-20T14:30:00+01:00"
+	for i, args := range [][]string{
+		{"record", "twice", "--call", "--no-answer", "--at", at},
+		{"record", "twice", "--call", "--no-answer", "--at", at},
+		{"record", "twice", "--call", "--no-answer", "--at", "2026-11-20T15:30:00+01:00"},
+	} {
+		code, out, errs := run(args...)
+		if code != 0 {
+			t.Fatalf("%v: %d %s", args, code, errs)
+		}
+		if again := strings.Contains(out, "already recorded"); again != (i == 1) {
+			t.Errorf("run %d said %q", i, out)
+		}
+	}
+	got := lead(t, "twice").Spec.Interactions
+	if len(got) != 2 || got[0].ID == "" || got[0].ID == got[1].ID {
+		t.Errorf("interactions %+v", got)
+	}
+}
+
 // TestConcurrentRecordsAllLand: reps recording at once on one lead conflict; retries
 // make every entry land.
 func TestConcurrentRecordsAllLand(t *testing.T) {

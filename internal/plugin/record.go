@@ -2,6 +2,8 @@ package plugin
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -155,6 +157,9 @@ func runRecord(ctx context.Context, args []string, env Env) error {
 	if in.By == "" && len(user) <= 63 {
 		in.By = user
 	}
+	if in.ID == "" {
+		in.ID = derivedID(in)
+	}
 	added, err := appendInteraction(ctx, c, client.ObjectKey{Namespace: ns, Name: name}, in)
 	if err != nil {
 		return err
@@ -165,6 +170,18 @@ func runRecord(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Out, "lead/%s: recorded %s at %s\n", name, in.Kind, in.At.UTC().Format(time.RFC3339))
 	return nil
+}
+
+// derivedID names an entry recorded without --id by what it says (kind, time to the
+// second, recorder, touch), so the same command run twice by accident, say after a
+// timeout, still records once; anything that differs is a different event.
+func derivedID(in v1.Interaction) string {
+	q := int32(0)
+	if in.Quality != nil {
+		q = *in.Quality
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s|%s|%s|%d|%s|%s", in.Kind, in.At.UTC().Format(time.RFC3339), in.Medium, q, in.By, in.TouchKey))
+	return "kubectl-" + hex.EncodeToString(sum[:8])
 }
 
 // appendInteraction records one entry; false when an entry with its id exists.

@@ -319,8 +319,8 @@ func parseMix(s string) ([3]float64, error) {
 	total := 0.0
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || f < 0 {
-			return m, usagef("--quality-mix %q: %q is not a non-negative number", s, p)
+		if err != nil || !(f >= 0 && f <= 1) { // also refuses NaN
+			return m, usagef("--quality-mix %q: %q is not a share between 0 and 1", s, p)
 		}
 		m[i], total = f, total+f
 	}
@@ -330,12 +330,15 @@ func parseMix(s string) ([3]float64, error) {
 	return m, nil
 }
 
+// maxHorizonDays bounds a simulation (ten years), and keeps day counts from overflowing.
+const maxHorizonDays = 3650
+
 // parseDays reads a Go duration or a number of days ("90d").
 func parseDays(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		d, err := strconv.Atoi(n)
-		if err != nil || d <= 0 {
-			return 0, fmt.Errorf("want a positive number of days")
+		if err != nil || d <= 0 || d > maxHorizonDays {
+			return 0, fmt.Errorf("want a number of days from 1 to %d", maxHorizonDays)
 		}
 		return time.Duration(d) * 24 * time.Hour, nil
 	}
