@@ -95,6 +95,14 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	recs := measures.Recommend(overall, groups, o)
 	st.Measures = statusMeasures(overall)
 	st.Recommendations = recs
+	short := o
+	short.TopN = breakdownTop
+	top := map[measures.Dimension][]measures.Group{}
+	for d := range groups {
+		top[d] = measures.Breakdown(leads.Items, d, short)
+	}
+	st.Breakdowns = statusBreakdowns(top)
+	st.Reps = repLoads(&c, leads.Items)
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
 	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))
 	if len(recs) > 0 {

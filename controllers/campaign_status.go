@@ -32,6 +32,60 @@ func statusMeasures(m measures.Measures) *v1.CampaignMeasures {
 	if m.ROAS > 0 {
 		out.ROAS = strconv.FormatFloat(m.ROAS, 'f', 2, 64)
 	}
+	if m.Touches > 0 {
+		out.DeliveryRate, out.ReadRate = frac(m.DeliveryRate), frac(m.ReadRate)
+	}
+	if q := m.QualityMix; q[0]+q[1]+q[2] > 0 {
+		out.QualityMix = fmt.Sprintf("%d polite / %d information / %d action", q[0], q[1], q[2])
+	}
+	if m.Won > 0 {
+		out.SalesCycle = roundDur(m.MeanSalesCycle)
+	}
+	return out
+}
+
+// breakdownTop bounds each dimension in status (the measures package sums the rest).
+const breakdownTop = 5
+
+// statusBreakdowns renders the groups of each dimension for status.
+func statusBreakdowns(groups map[measures.Dimension][]measures.Group) []v1.CampaignBreakdown {
+	var out []v1.CampaignBreakdown
+	for _, d := range []measures.Dimension{measures.ByAdGroup, measures.ByKeyword, measures.ByRegion} {
+		for _, g := range groups[d] {
+			if g.Key == "" {
+				continue
+			}
+			b := v1.CampaignBreakdown{Dimension: string(d), Key: g.Key, Leads: int32(g.Leads)}
+			if g.Contacted > 0 {
+				b.MeanFirstResponse = roundDur(g.MeanFirstResponse)
+			}
+			if g.SLAMet+g.SLABreached > 0 {
+				b.SLAAttainment = frac(g.SLAAttainment)
+			}
+			if g.CompletedCadence > 0 {
+				b.CloseRate = frac(g.CloseRateAfterCadence)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// repLoads counts each rep's open leads (not closed, not finally dormant) over all of the
+// campaign's leads, windowed or not: capacity is about today's work.
+func repLoads(c *v1.Campaign, leads []v1.Lead) []v1.RepLoad {
+	open := map[string]int32{}
+	for i := range leads {
+		l := &leads[i]
+		if l.Spec.Outcome != nil || l.Status.Stage == "dormant (final)" || l.Status.Owner == "" {
+			continue
+		}
+		open[l.Status.Owner]++
+	}
+	out := make([]v1.RepLoad, 0, len(c.Spec.Reps))
+	for _, rep := range c.Spec.Reps {
+		out = append(out, v1.RepLoad{Name: rep.Name, OpenLeads: open[rep.Name]})
+	}
 	return out
 }
 

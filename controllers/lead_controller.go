@@ -83,6 +83,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.
 		}
 		l.Status.Owner = owner
 	}
+	r.reportAssignment(&l, lc, before)
 	l.Status.Policy = lc.policy.Name
 
 	d, err := r.decide(&l, lc, now)

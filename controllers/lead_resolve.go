@@ -109,14 +109,42 @@ func (r *LeadReconciler) assignOwner(ctx context.Context, c *v1.Campaign) (strin
 		if err := r.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: c.Name}, &cur); err != nil {
 			return err
 		}
-		name, next, ok := assign.RoundRobin(cur.Spec.Reps, cur.Status.NextRep)
+		var name string
+		var ok bool
+		if cur.Spec.Assignment == v1.AssignLeastLoaded {
+			name, ok = assign.LeastLoaded(cur.Spec.Reps, openLeads(cur.Status.Reps))
+		} else {
+			var next int32
+			name, next, ok = assign.RoundRobin(cur.Spec.Reps, cur.Status.NextRep)
+			cur.Status.NextRep = next
+		}
 		if !ok {
 			owner = ""
 			return nil
 		}
+		// Count the lead at once, in the same optimistic write, so two leads created
+		// together never both take a rep's last slot.
+		countOpen(&cur.Status, name)
 		owner = name
-		cur.Status.NextRep = next
 		return r.Status().Update(ctx, &cur)
 	})
 	return owner, err
+}
+
+func openLeads(loads []v1.RepLoad) map[string]int32 {
+	m := make(map[string]int32, len(loads))
+	for _, l := range loads {
+		m[l.Name] = l.OpenLeads
+	}
+	return m
+}
+
+func countOpen(st *v1.CampaignStatus, rep string) {
+	for i := range st.Reps {
+		if st.Reps[i].Name == rep {
+			st.Reps[i].OpenLeads++
+			return
+		}
+	}
+	st.Reps = append(st.Reps, v1.RepLoad{Name: rep, OpenLeads: 1})
 }

@@ -167,6 +167,38 @@ type CampaignMeasures struct {
 	Revenue string `json:"revenue,omitempty"`
 	// +optional
 	ROAS string `json:"roas,omitempty"`
+	// +optional
+	DeliveryRate string `json:"deliveryRate,omitempty"`
+	// +optional
+	ReadRate string `json:"readRate,omitempty"`
+	// qualityMix counts leads by their best reply quality: polite, information, action.
+	// +optional
+	QualityMix string `json:"qualityMix,omitempty"`
+	// salesCycle is the mean time from submission to won.
+	// +optional
+	SalesCycle string `json:"salesCycle,omitempty"`
+}
+
+// CampaignBreakdown is one group of a campaign's leads (an ad group, keyword or region).
+type CampaignBreakdown struct {
+	// dimension: adgroup, keyword or region.
+	Dimension string `json:"dimension"`
+	// key is the group ("(other)" sums the groups past the top entries).
+	// +kubebuilder:validation:MaxLength=200
+	Key   string `json:"key"`
+	Leads int32  `json:"leads"`
+	// +optional
+	MeanFirstResponse string `json:"meanFirstResponse,omitempty"`
+	// +optional
+	SLAAttainment string `json:"slaAttainment,omitempty"`
+	// +optional
+	CloseRate string `json:"closeRate,omitempty"`
+}
+
+// RepLoad is how many open leads a rep holds.
+type RepLoad struct {
+	Name      string `json:"name"`
+	OpenLeads int32  `json:"openLeads"`
 }
 
 // Recommendation is an action the measures call for, with the numbers behind it.
@@ -197,6 +229,17 @@ type CampaignStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=20
 	Recommendations []Recommendation `json:"recommendations,omitempty"`
+	// breakdowns by ad group, keyword and region: the top entries of each, the rest summed.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=30
+	Breakdowns []CampaignBreakdown `json:"breakdowns,omitempty"`
+	// reps are the open leads per rep, for least-loaded assignment and capacity.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=100
+	Reps []RepLoad `json:"reps,omitempty"`
 	// nextRep is the round-robin position for assignment.
 	// +optional
 	NextRep int32 `json:"nextRep,omitempty"`
