@@ -1,12 +1,16 @@
 package edge
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -14,19 +18,22 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
-// googleLead is the Google Ads lead form webhook payload.
+// googleLead is the Google Ads lead form webhook payload (developers.google.com/
+// google-ads/webhook/docs/implementation). Unknown fields are ignored: Google adds some.
 type googleLead struct {
 	LeadID         string         `json:"lead_id"`
 	APIVersion     string         `json:"api_version"`
-	FormID         int64          `json:"form_id"`
-	CampaignID     int64          `json:"campaign_id"`
+	FormID         googleID       `json:"form_id"`
+	CampaignID     googleID       `json:"campaign_id"`
 	GclID          string         `json:"gcl_id"`
-	AdGroupID      int64          `json:"adgroup_id"`
-	CreativeID     int64          `json:"creative_id"`
+	AdGroupID      googleID       `json:"adgroup_id"`
+	CreativeID     googleID       `json:"creative_id"`
 	GoogleKey      string         `json:"google_key"`
 	IsTest         bool           `json:"is_test"`
 	UserColumnData []googleColumn `json:"user_column_data"`
 	SubmitTime     string         `json:"lead_submit_time"`
+	// Keyword is not in Google's schema today; taken when a relay adds it.
+	Keyword string `json:"keyword"`
 }
 
 type googleColumn struct {
@@ -35,20 +42,49 @@ type googleColumn struct {
 	ColumnName  string `json:"column_name"`
 }
 
-var e164 = regexp.MustCompile(`^[+][1-9][0-9]{6,14}$`)
+// googleID is an int64 id sent as a JSON number (Google's examples) or a string (the
+// proto3 JSON mapping of int64); both read as the decimal string.
+type googleID string
 
-// googleAds creates a Lead from a Google Ads lead form submission.
+// UnmarshalJSON accepts 123 and "123".
+func (g *googleID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil || n < 0 {
+		return errors.New("an id must be a non-negative integer")
+	}
+	*g = googleID(strconv.FormatInt(n, 10))
+	return nil
+}
+
+// googleSource names the leads of this endpoint (label, object name prefix).
+const googleSource = "google-ads"
+
+// googleAdsPlatform is the Campaign platform whose campaignId the payload's campaign_id is.
+const googleAdsPlatform v1.AdPlatform = "GoogleAds"
+
+// googleAds creates a Lead from a Google Ads lead form submission, once per lead_id.
 func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
+	if len(s.Config.GoogleKeys) == 0 {
+		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no Google Ads key is configured (file google-key); the endpoint is closed")
+		return
+	}
 	ns, ok := s.namespace(w, r)
 	if !ok {
 		return
 	}
-	if len(s.Config.GoogleKeys) == 0 {
-		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no Google Ads key is configured")
-		return
-	}
 	var g googleLead
-	if _, ok := s.body(w, r, &g); !ok {
+	if !s.readJSON(w, r, &g, false) {
 		return
 	}
 	if !oneOf(g.GoogleKey, s.Config.GoogleKeys) {
@@ -56,42 +92,54 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if g.IsTest {
-		writeJSON(w, http.StatusOK, map[string]any{"test": true, "created": false})
+		// "Send test data" in Google Ads: the key and the route work; nothing is created.
+		s.Log.Info("google ads test lead accepted", "namespace", ns)
+		s.ok(w, r, http.StatusOK, map[string]any{"test": true, "created": false})
 		return
 	}
 	if g.LeadID == "" || len(g.LeadID) > 200 {
-		s.fail(w, r, http.StatusUnprocessableEntity, "MissingLeadID", "lead_id is required")
+		s.fail(w, r, http.StatusUnprocessableEntity, "MissingLeadID", "lead_id is required (at most 200 characters)")
 		return
 	}
 	var camps v1.CampaignList
 	if err := s.Client.List(r.Context(), &camps, client.InNamespace(ns),
-		client.MatchingFields{IndexCampaignID: "GoogleAds/" + itoa(g.CampaignID)}); err != nil || len(camps.Items) == 0 {
-		s.fail(w, r, http.StatusNotFound, "CampaignNotFound", "no GoogleAds Campaign with campaignId "+itoa(g.CampaignID)+" in namespace "+ns)
+		client.MatchingFields{IndexCampaignID: campaignKey(string(googleAdsPlatform), string(g.CampaignID))}); err != nil {
+		s.Log.Error(err, "listing campaigns", "namespace", ns)
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "campaigns could not be read; retry")
 		return
 	}
+	if len(camps.Items) == 0 {
+		s.fail(w, r, http.StatusNotFound, "CampaignNotFound",
+			"no Campaign with spec.source.platform GoogleAds and campaignId "+string(g.CampaignID)+" in namespace "+ns)
+		return
+	}
+	// Two Campaigns claiming one Google campaign: the first by name, so the choice is stable.
+	slices.SortFunc(camps.Items, func(a, b v1.Campaign) int { return strings.Compare(a.Name, b.Name) })
 	c := camps.Items[0]
-	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName("gads", g.LeadID),
-		Labels: map[string]string{LabelSource: "google-ads"}}, Spec: v1.LeadSpec{
-		Contact: googleContact(g.UserColumnData),
-		Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, g.AdGroupID), Region: c.Spec.Region,
-			Form: "google-ads-" + itoa(g.FormID), ExternalID: g.LeadID}}}
-	if c.Spec.Region != "" {
-		l.Labels[LabelRegion] = c.Spec.Region
+	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(googleSource, g.LeadID)},
+		Spec: v1.LeadSpec{Contact: googleContact(g.UserColumnData),
+			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: c.Spec.Region,
+				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID}}}
+	label(l, LabelSource, googleSource)
+	label(l, LabelRegion, c.Spec.Region)
+	var at *time.Time
+	if t, err := time.Parse(time.RFC3339, g.SubmitTime); err == nil {
+		at = &t
 	}
-	at := s.Clock.Now()
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05-07:00", "2006-01-02 15:04:05Z07:00"} {
-		if t, err := time.Parse(layout, g.SubmitTime); err == nil && !t.After(at) {
-			at = t
-			break
-		}
-	}
-	t := metav1.NewTime(at.UTC().Truncate(time.Second))
-	l.Spec.Source.SubmittedAt = &t
+	l.Spec.Source.SubmittedAt = submitted(at, s.Clock.Now())
 	s.createLead(w, r, l)
 }
 
-// googleContact maps the form's columns onto the lead's contact, dropping values the
-// CRD would refuse (a phone not in E.164, a country that is not a 2-letter code).
+// e164 is the CRD's phone rule; googleEmail its email rule.
+var (
+	e164        = regexp.MustCompile(`^[+][1-9][0-9]{6,14}$`)
+	googleEmail = regexp.MustCompile(`^[^@\s]+@[^@\s]+[.][^@\s]+$`)
+	country     = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// googleContact maps the form's columns onto the lead's contact. Google cannot be asked
+// to fix a value, so what the CRD would refuse (a phone not in E.164, a country name
+// instead of a code) is dropped and over-long text clipped, rather than losing the lead.
 func googleContact(cols []googleColumn) v1.Contact {
 	var c v1.Contact
 	var first, last string
@@ -105,15 +153,23 @@ func googleContact(cols []googleColumn) v1.Contact {
 		case "LAST_NAME":
 			last = v
 		case "EMAIL", "WORK_EMAIL":
-			c.Email = v
+			if c.Email == "" && len(v) <= 254 && googleEmail.MatchString(v) {
+				c.Email = v
+			}
 		case "PHONE_NUMBER", "WORK_PHONE":
-			if p := strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), "-", ""); e164.MatchString(p) {
+			p := strings.Map(func(r rune) rune {
+				if strings.ContainsRune(" -()./", r) {
+					return -1
+				}
+				return r
+			}, v)
+			if c.Phone == "" && e164.MatchString(p) {
 				c.Phone = p
 			}
 		case "COMPANY_NAME":
 			c.Company = v
 		case "COUNTRY":
-			if u := strings.ToUpper(v); len(u) == 2 {
+			if u := strings.ToUpper(v); country.MatchString(u) {
 				c.Country = u
 			}
 		}
@@ -121,25 +177,31 @@ func googleContact(cols []googleColumn) v1.Contact {
 	if c.Name == "" {
 		c.Name = strings.TrimSpace(first + " " + last)
 	}
+	c.Name, c.Company = clip(c.Name, 200), clip(c.Company, 200)
 	return c
 }
 
-// adGroupName is the campaign's ad group with that id when the campaign lists it as
-// "name" or "id:name"; else the id.
-func adGroupName(c v1.Campaign, id int64) string {
-	s := itoa(id)
-	if id == 0 {
+// adGroupName is the campaign's name for the ad group: an entry "<id>:<name>" in
+// spec.source.adGroups names it; else the id.
+func adGroupName(c v1.Campaign, id string) string {
+	if id == "" || id == "0" {
 		return ""
 	}
-	if slices.Contains(c.Spec.Source.AdGroups, s) {
-		return s
-	}
 	for _, g := range c.Spec.Source.AdGroups {
-		if name, ok := strings.CutPrefix(g, s+":"); ok {
-			return name
+		if name, ok := strings.CutPrefix(g, id+":"); ok && name != "" {
+			return clip(name, 100)
 		}
 	}
-	return s
+	return id
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+// clip shortens s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -2,139 +2,233 @@ package edge
 
 import (
 	"context"
-	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
-	"github.com/followup-io/followup-operator/internal/cadence"
-	"github.com/followup-io/followup-operator/internal/classify"
 	"github.com/followup-io/followup-operator/internal/leadrecord"
 )
 
-// interactionEvent is what a CRM or email tool reports. Text is read to rate a reply and
-// spot buying words; it is never stored or logged.
+const (
+	apiEndpoint = "interactions"
+	apiBy       = "interactions-api"
+	// maxLookupLeads bounds the leads one looked-up event is recorded on.
+	maxLookupLeads = 20
+)
+
+// interactionEvent is what a CRM or email tool reports (docs/inbound.md). Text is read
+// to rate a reply and spot buying words; it is never stored or logged.
 type interactionEvent struct {
-	ID       string     `json:"id"`
-	Kind     string     `json:"kind"`
-	At       *time.Time `json:"at"`
-	Text     string     `json:"text"`
-	Quality  *int32     `json:"quality"`
-	Medium   string     `json:"medium"`
-	TouchKey string     `json:"touchKey"`
+	ID          string     `json:"id"`
+	Kind        string     `json:"kind"`
+	At          *time.Time `json:"at"`
+	Text        string     `json:"text"`
+	Quality     *int32     `json:"quality"`
+	HandToHuman bool       `json:"handToHuman"`
+	Medium      string     `json:"medium"`
+	Direction   string     `json:"direction"`
+	TouchKey    string     `json:"touchKey"`
+	By          string     `json:"by"`
+	// Lead picks the lead(s) on the lookup route.
+	Lead *leadSelector `json:"lead"`
 }
 
-// kinds maps the endpoint's kinds onto the Lead API's.
+// leadSelector finds leads without knowing their object names.
+type leadSelector struct {
+	ExternalID string `json:"externalId"`
+	Email      string `json:"email"`
+}
+
+// kinds maps the endpoint's kinds (case-insensitive) onto the Lead API's.
 var kinds = map[string]v1.InteractionKind{
 	"reply": v1.InteractionReply, "bounce": v1.InteractionBounced, "bounced": v1.InteractionBounced,
 	"unsubscribe": v1.InteractionUnsubscribed, "unsubscribed": v1.InteractionUnsubscribed,
 	"meeting": v1.InteractionMeetingBooked, "meetingbooked": v1.InteractionMeetingBooked,
-	"delivered": v1.InteractionDelivered, "read": v1.InteractionRead, "deliveryfailed": v1.InteractionDeliveryFailed,
+	"delivered": v1.InteractionDelivered, "read": v1.InteractionRead,
+	"failed": v1.InteractionDeliveryFailed, "deliveryfailed": v1.InteractionDeliveryFailed,
 	"callconnected": v1.InteractionCallConnected, "callnoanswer": v1.InteractionCallNoAnswer, "note": v1.InteractionNote,
 }
+
+// outboundKinds are about a message we sent; the rest default to Inbound.
+var outboundKinds = map[v1.InteractionKind]bool{v1.InteractionDelivered: true, v1.InteractionRead: true,
+	v1.InteractionDeliveryFailed: true, v1.InteractionBounced: true, v1.InteractionCallNoAnswer: true}
 
 var media = map[string]v1.Medium{"email": "Email", "phone": "Phone", "whatsapp": "WhatsApp", "linkedin": "LinkedIn",
 	"chat": "Chat", "meeting": "Meeting", "web": "Web", "other": "Other"}
 
-// interaction records one event on a named lead.
-func (s *Server) interaction(w http.ResponseWriter, r *http.Request) {
-	if !s.bearer(w, r) {
-		return
-	}
-	ns, ok := s.namespace(w, r)
-	if !ok {
-		return
-	}
-	var e interactionEvent
-	if _, ok := s.body(w, r, &e); !ok {
-		return
-	}
-	kind, ok := kinds[strings.ToLower(e.Kind)]
-	if !ok {
-		s.fail(w, r, http.StatusUnprocessableEntity, "UnknownKind", "kind must be one of reply, bounce, unsubscribe, meeting, delivered, read, deliveryFailed, callConnected, callNoAnswer, note")
-		return
-	}
-	if e.ID == "" || len(e.ID) > 200 {
-		s.fail(w, r, http.StatusUnprocessableEntity, "MissingID", "id is required (at most 200 characters): events are recorded once per id")
-		return
-	}
-	if e.Quality != nil && (kind != v1.InteractionReply || *e.Quality < 1 || *e.Quality > 3) {
-		s.fail(w, r, http.StatusUnprocessableEntity, "InvalidQuality", "quality is 1, 2 or 3, and only on a reply")
-		return
-	}
-	if len(e.TouchKey) > 128 {
-		s.fail(w, r, http.StatusUnprocessableEntity, "InvalidTouchKey", "touchKey is at most 128 characters")
-		return
-	}
-	in := v1.Interaction{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: "interactions-api", Direction: v1.Inbound}
-	if m, ok := media[strings.ToLower(e.Medium)]; ok {
-		in.Medium = m
-	} else if e.Medium != "" {
-		s.fail(w, r, http.StatusUnprocessableEntity, "UnknownMedium", "medium must be one of email, phone, whatsapp, linkedin, chat, meeting, web, other")
-		return
-	}
-	now := s.Clock.Now()
-	at := now
-	if e.At != nil && !e.At.After(now.Add(time.Minute)) {
-		at = *e.At
-	}
-	in.At = metav1.NewTime(at.UTC().Truncate(time.Second))
-	key := client.ObjectKey{Namespace: ns, Name: r.PathValue("name")}
-	if kind == v1.InteractionReply {
-		if err := s.rateReply(r.Context(), key, &in, e.Text, e.Quality); err != nil {
-			s.appendFailed(w, r, err)
-			return
-		}
-	}
-	out, err := leadrecord.Append(r.Context(), s.Reader, s.Client, key, in)
-	if err != nil {
-		s.appendFailed(w, r, err)
-		return
-	}
-	s.Log.Info("interaction recorded", "namespace", ns, "lead", key.Name, "kind", kind, "outcome", out)
-	code := map[leadrecord.Outcome]int{leadrecord.Added: http.StatusCreated, leadrecord.Duplicate: http.StatusOK,
-		leadrecord.Skipped: http.StatusAccepted}[out]
-	writeJSON(w, code, map[string]string{"lead": key.Name, "result": string(out)})
-}
+// byName is who may be named as the recorder: a tool's name, not a person's address.
+var byName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$`)
 
-// rateReply sets a reply's quality (given, or from the text) and whether it asks for a
-// human (a buying keyword of the lead's policy).
-func (s *Server) rateReply(ctx context.Context, key client.ObjectKey, in *v1.Interaction, text string, q *int32) error {
-	quality := classify.Quality(text)
-	if q != nil {
-		quality = *q
+// interactionForLead records one event on the lead named in the path.
+func (s *Server) interactionForLead(w http.ResponseWriter, r *http.Request) {
+	ns, e, in, ok := s.readEvent(w, r)
+	if !ok {
+		return
 	}
-	in.Quality = &quality
-	if text == "" {
-		return nil
+	if e.Lead != nil {
+		s.fail(w, r, http.StatusUnprocessableEntity, "LeadInPath", "the lead is named in the path; leave out lead")
+		return
 	}
 	var l v1.Lead
-	if err := s.Reader.Get(ctx, key, &l); err != nil {
-		return notFound(err)
+	if !validName(r.PathValue("name")) {
+		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in namespace "+ns)
+		return
 	}
-	in.HandToHuman = cadence.BuyingIntent(text, s.handToHumanKeywords(ctx, &l))
-	return nil
-}
-
-func (s *Server) appendFailed(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, leadrecord.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in this namespace")
-	case errors.Is(err, leadrecord.ErrFull):
-		s.fail(w, r, http.StatusConflict, "InteractionsFull", err.Error())
-	default:
-		s.Log.Error(err, "recording interaction", "path", r.URL.Path)
+	if err := s.Reader.Get(r.Context(), leadKey(ns, r.PathValue("name")), &l); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in namespace "+ns)
+			return
+		}
+		s.apiError(err, "reading lead", ns, r.PathValue("name"))
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the lead could not be read; retry")
+		return
+	}
+	out := s.recordEvent(r.Context(), &l, in, e)
+	switch out {
+	case outcomeFull:
+		s.fail(w, r, http.StatusConflict, "InteractionsFull", leadrecord.ErrFull.Error())
+	case outcomeUnmatched:
+		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in namespace "+ns)
+	case outcomeError:
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the event could not be stored; retry")
+	default:
+		s.ok(w, r, outcomeCode[out], leadResult{Lead: l.Name, Result: out})
 	}
 }
 
-func notFound(err error) error {
-	if client.IgnoreNotFound(err) == nil {
-		return leadrecord.ErrNotFound
+// outcomeCode answers a stored (or knowingly not stored) event.
+var outcomeCode = map[string]int{string(leadrecord.Added): http.StatusCreated,
+	string(leadrecord.Duplicate): http.StatusOK, string(leadrecord.Skipped): http.StatusAccepted}
+
+type leadResult struct {
+	Lead   string `json:"lead"`
+	Result string `json:"result"`
+}
+
+// interactionByLookup records one event on every lead (at most 20) of the namespace with
+// the given external id or email address: an email tool knows the address that bounced,
+// a CRM its own id.
+func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
+	ns, e, in, ok := s.readEvent(w, r)
+	if !ok {
+		return
 	}
-	return err
+	sel := e.Lead
+	if sel == nil || (sel.ExternalID == "") == (sel.Email == "") {
+		s.fail(w, r, http.StatusUnprocessableEntity, "MissingLead", `name the lead by exactly one of lead.externalId or lead.email`)
+		return
+	}
+	match := client.MatchingFields{IndexExternalID: sel.ExternalID}
+	if sel.Email != "" {
+		match = client.MatchingFields{IndexEmail: strings.ToLower(strings.TrimSpace(sel.Email))}
+	}
+	var leads v1.LeadList
+	if err := s.Client.List(r.Context(), &leads, client.InNamespace(ns), match); err != nil {
+		s.Log.Error(err, "listing leads", "namespace", ns)
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "leads could not be read; retry")
+		return
+	}
+	if len(leads.Items) == 0 {
+		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no lead in namespace "+ns+" matches lead")
+		return
+	}
+	results := []leadResult{}
+	code, full := http.StatusOK, 0
+	for i := range leads.Items {
+		if i == maxLookupLeads {
+			break
+		}
+		out := s.recordEvent(r.Context(), &leads.Items[i], in, e)
+		switch out {
+		case outcomeError:
+			s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the event could not be stored; retry")
+			return
+		case outcomeFull:
+			full++
+		case string(leadrecord.Added):
+			code = http.StatusCreated
+		}
+		results = append(results, leadResult{Lead: leads.Items[i].Name, Result: out})
+	}
+	if full == len(results) {
+		s.fail(w, r, http.StatusConflict, "InteractionsFull", leadrecord.ErrFull.Error())
+		return
+	}
+	s.ok(w, r, code, map[string]any{"results": results})
+}
+
+// recordEvent rates a reply against the lead's policy and appends the event.
+func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.Interaction, e *interactionEvent) string {
+	if in.Kind == v1.InteractionReply {
+		s.rateReply(ctx, l, &in, e.Text, e.Quality)
+	}
+	return s.record(ctx, apiEndpoint, client.ObjectKeyFromObject(l), in)
+}
+
+// readEvent authenticates, reads and checks an event; it answers and returns false when
+// the request is refused.
+func (s *Server) readEvent(w http.ResponseWriter, r *http.Request) (string, *interactionEvent, v1.Interaction, bool) {
+	var e interactionEvent
+	if !s.bearer(w, r) {
+		return "", nil, v1.Interaction{}, false
+	}
+	ns, ok := s.namespace(w, r)
+	if !ok || !s.readJSON(w, r, &e, true) {
+		return "", nil, v1.Interaction{}, false
+	}
+	in, reason, msg := s.interaction(&e)
+	if reason != "" {
+		s.fail(w, r, http.StatusUnprocessableEntity, reason, msg)
+		return "", nil, v1.Interaction{}, false
+	}
+	return ns, &e, in, true
+}
+
+// interaction checks an event and makes the interaction it records.
+func (s *Server) interaction(e *interactionEvent) (in v1.Interaction, reason, msg string) {
+	kind, ok := kinds[strings.ToLower(e.Kind)]
+	switch {
+	case !ok:
+		return in, "UnknownKind", "kind must be one of reply, bounce, unsubscribe, meeting, delivered, read, failed, callConnected, callNoAnswer, note"
+	case e.ID == "" || len(e.ID) > 200:
+		return in, "MissingID", "id is required (at most 200 characters): each event is recorded once per id"
+	case e.Quality != nil && (kind != v1.InteractionReply || *e.Quality < 1 || *e.Quality > 3):
+		return in, "InvalidQuality", "quality is 1, 2 or 3, and only on a reply"
+	case e.HandToHuman && kind != v1.InteractionReply:
+		return in, "InvalidHandToHuman", "handToHuman is only set on a reply"
+	case len(e.TouchKey) > 128:
+		return in, "InvalidTouchKey", "touchKey is at most 128 characters"
+	case e.By != "" && !byName.MatchString(e.By):
+		return in, "InvalidBy", "by is a lowercase tool name such as hubspot (at most 63 characters)"
+	}
+	in = v1.Interaction{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman,
+		Direction: v1.Inbound}
+	if e.By != "" {
+		in.By = e.By
+	}
+	if outboundKinds[kind] {
+		in.Direction = v1.Outbound
+	}
+	switch strings.ToLower(e.Direction) {
+	case "":
+	case "inbound":
+		in.Direction = v1.Inbound
+	case "outbound":
+		in.Direction = v1.Outbound
+	default:
+		return in, "InvalidDirection", "direction is inbound or outbound"
+	}
+	if e.Medium != "" {
+		m, ok := media[strings.ToLower(e.Medium)]
+		if !ok {
+			return in, "UnknownMedium", "medium must be one of email, phone, whatsapp, linkedin, chat, meeting, web, other"
+		}
+		in.Medium = m
+	}
+	in.At = *submitted(e.At, s.Clock.Now())
+	return in, "", ""
 }

@@ -1,0 +1,95 @@
+package edge
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+)
+
+// Labels the edge puts on the leads it creates.
+const (
+	LabelSource = "followup.io/source"
+	LabelRegion = "followup.io/region"
+)
+
+// intakeResult is the answer to an intake.
+type intakeResult struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Created   bool   `json:"created"`
+}
+
+// label sets a label when the value is a valid label value (a region typed into a form
+// must not make the lead invalid).
+func label(l *v1.Lead, key, value string) {
+	if value == "" || len(validation.IsValidLabelValue(value)) > 0 {
+		return
+	}
+	if l.Labels == nil {
+		l.Labels = map[string]string{}
+	}
+	l.Labels[key] = value
+}
+
+// createLead creates l, or finds it created already (same source and external id), and
+// answers: 201 created, 200 existing, 422 refused by the API server's validation.
+func (s *Server) createLead(w http.ResponseWriter, r *http.Request, l *v1.Lead) {
+	err := s.Client.Create(r.Context(), l)
+	src := l.Labels[LabelSource]
+	switch {
+	case err == nil:
+		s.Log.Info("lead created", "namespace", l.Namespace, "lead", l.Name, "source", src)
+		s.ok(w, r, http.StatusCreated, intakeResult{l.Namespace, l.Name, true})
+	case apierrors.IsAlreadyExists(err):
+		s.Log.Info("lead already recorded", "namespace", l.Namespace, "lead", l.Name, "source", src)
+		s.ok(w, r, http.StatusOK, intakeResult{l.Namespace, l.Name, false})
+	case apierrors.IsInvalid(err):
+		s.fail(w, r, http.StatusUnprocessableEntity, "Invalid", invalidMessage(err))
+	case apierrors.IsForbidden(err):
+		s.apiError(err, "creating lead", l.Namespace, l.Name)
+		s.fail(w, r, http.StatusForbidden, "Forbidden", "the operator may not create leads in this namespace")
+	default:
+		s.apiError(err, "creating lead", l.Namespace, l.Name)
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the lead could not be stored; retry")
+	}
+}
+
+// apiError logs an API server error by its reason only: the message of a status error
+// may quote the values it refused (contact data).
+func (s *Server) apiError(err error, what, namespace, name string) {
+	var se apierrors.APIStatus
+	if errors.As(err, &se) {
+		s.Log.Info("API server refused", "what", what, "namespace", namespace, "lead", name,
+			"reason", se.Status().Reason, "code", se.Status().Code)
+		return
+	}
+	s.Log.Error(err, what, "namespace", namespace, "lead", name)
+}
+
+// invalidMessage turns the API server's validation causes (the CEL rules' messages) into
+// one line for the caller. The causes' values are left out; the messages say the rule.
+func invalidMessage(err error) string {
+	var se apierrors.APIStatus
+	if !errors.As(err, &se) || se.Status().Details == nil || len(se.Status().Details.Causes) == 0 {
+		return "the lead is not valid"
+	}
+	var parts []string
+	for _, c := range se.Status().Details.Causes {
+		msg := c.Message
+		// Schema errors read `Invalid value: "x": must be ...`; keep the rule, drop the value.
+		if i := strings.LastIndex(msg, `": `); strings.HasPrefix(msg, "Invalid value") && i > 0 {
+			msg = msg[i+3:]
+		}
+		parts = append(parts, strings.TrimPrefix(c.Field, "spec.")+": "+msg)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// leadKey is a lead's object key.
+func leadKey(ns, name string) client.ObjectKey { return client.ObjectKey{Namespace: ns, Name: name} }
