@@ -7,6 +7,7 @@ CONTROLLER_TOOLS_VERSION ?= v0.23.0
 HELM_VERSION ?= v3.19.0
 CONTROLLER_GEN ?= $(BIN)/controller-gen
 KUBEBUILDER_ASSETS ?= $(BIN)/k8s
+HELM_VERSION ?= v3.22.0
 export KUBEBUILDER_ASSETS
 # A kubectl built by hack/build-control-plane.sh (only where none is installed) is found here.
 export PATH := $(PATH):$(BIN)/k8s
@@ -23,6 +24,7 @@ $(CONTROLLER_GEN):
 manifests: $(CONTROLLER_GEN) ## CRDs and RBAC from the markers.
 	$(CONTROLLER_GEN) rbac:roleName=followup-operator crd paths="./api/...;./controllers/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	hack/chart-sync.sh
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## DeepCopy methods from the markers.
@@ -57,12 +59,17 @@ dev: manifests build control-plane ## Local demo: control plane, CRDs, operator,
 ##@ Test
 
 .PHONY: test
-test: manifests generate control-plane ## Unit, envtest and fuzz-seed tests against a real control plane.
+test: manifests generate control-plane helm ## Unit, envtest, fuzz-seed and chart tests against a real control plane.
 	go test ./... -count=1
 
 .PHONY: verify
 verify: manifests generate ## Fail when generated files are out of date.
-	git diff --exit-code -- api config
+	git diff --exit-code -- api config charts
+
+.PHONY: helm
+helm: $(BIN)/helm ## Helm from the Go module proxy into bin/ (once).
+$(BIN)/helm:
+	GOBIN=$(BIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
 .PHONY: help
 help:

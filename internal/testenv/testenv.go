@@ -45,7 +45,12 @@ func Root() (string, error) {
 
 // Start runs kube-apiserver and etcd and installs the CRDs. KUBEBUILDER_ASSETS names
 // the binaries; unset, it defaults to bin/k8s of this repository.
-func Start() (*Env, error) {
+func Start() (*Env, error) { return start(true) }
+
+// StartBare runs the control plane without the CRDs (a Helm release installs them).
+func StartBare() (*Env, error) { return start(false) }
+
+func start(crds bool) (*Env, error) {
 	root, err := Root()
 	if err != nil {
 		return nil, err
@@ -63,9 +68,11 @@ func Start() (*Env, error) {
 
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
-		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
+	}
+	if crds {
+		env.CRDDirectoryPaths = []string{filepath.Join(root, "config", "crd", "bases")}
+		env.ErrorIfCRDPathMissing = true
 	}
 	cfg, err := env.Start()
 	if err != nil {
