@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 )
 
 var (
@@ -42,9 +43,9 @@ func runClose(ctx context.Context, verb string, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	when, err := parseTime(at, time.Now())
+	when, err := cliparse.Time(at, time.Now())
 	if err != nil {
-		return err
+		return usagef("--at %v", err)
 	}
 	out := v1.Outcome{Result: v1.OutcomeLost, Reason: reason, At: metav1.NewTime(when)}
 	if verb == "won" {

@@ -1,5 +1,7 @@
-// Package plugin is `kubectl followup`: what a rep records after a call or a reply, and
-// how a lead is closed. Each command validates its flags before it touches the cluster.
+// Package plugin is `kubectl followup`: what a rep records after a call or a reply, how a
+// lead is closed, what is due, the weekly review and an offline simulation of a policy.
+// Each command validates its flags before it touches the cluster; the value parsers live
+// in cliparse and the review's logic in review, both pure.
 package plugin
 
 import (
@@ -37,7 +39,8 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
-const usage = `kubectl followup: record what happened with a lead, close it.
+const usage = `kubectl followup: record what happened with a lead, close it, list what is due,
+review the week and simulate a policy change.
 
   kubectl followup record LEAD (--call (--no-answer|--connected) | --reply --quality N [--medium M] |
                                --meeting | --bounce | --unsubscribe | --note) [--at T] [--touch KEY] [--id ID] [--by REP]

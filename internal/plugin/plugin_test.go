@@ -3,6 +3,7 @@ package plugin_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -241,5 +244,82 @@ func TestTheBinaryAsKubectlRunsIt(t *testing.T) {
 	}
 	if got := lead(t, "bin").Spec.Interactions; len(got) != 1 || got[0].Kind != v1.InteractionCallNoAnswer || got[0].By == "" {
 		t.Errorf("interactions %+v", got)
+	}
+
+	// KUBECONFIG and a context carrying the namespace and the rep's user, as kubectl reads them.
+	salesKubeconfig(t, kc)
+	cmd := exec.Command(bin, "record", "bin", "--call", "--connected", "--context", "sales")
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kc)
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "recorded CallConnected") {
+		t.Fatalf("--context sales: %v: %s", err, out)
+	}
+	if got := lead(t, "bin").Spec.Interactions; len(got) != 2 || got[1].By != "anna" {
+		t.Errorf("interactions %+v", got)
+	}
+
+	// Exit codes: 1 for a missing lead, 2 for a wrong command line.
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"record", "nobody", "--note", "--context", "sales"}, 1, `lead "nobody" not found in namespace "plugin"`},
+		{[]string{"record", "bin", "--call", "--context", "sales"}, 2, "a call is either --no-answer or --connected"},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Env = append(os.Environ(), "KUBECONFIG="+kc)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != c.code || !strings.Contains(string(out), c.want) {
+			t.Errorf("%v: %v %s; want exit %d with %q", c.args, err, out, c.code, c.want)
+		}
+	}
+}
+
+// salesKubeconfig adds to the kubeconfig at path a context "sales" whose namespace is the
+// tests' and whose user is "anna" (the envtest admin's credentials under that name).
+func salesKubeconfig(t *testing.T, path string) {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := cfg.Contexts[cfg.CurrentContext]
+	cfg.AuthInfos["anna"] = cfg.AuthInfos[cur.AuthInfo]
+	cfg.Contexts["sales"] = &clientcmdapi.Context{Cluster: cur.Cluster, AuthInfo: "anna", Namespace: ns}
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConnectResolvesLikeKubectl: the namespace comes from -n, else the context, else
+// "default"; the recorder from the context's user; an unknown context is an error.
+func TestConnectResolvesLikeKubectl(t *testing.T) {
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := env.WriteKubeconfig(kc); err != nil {
+		t.Fatal(err)
+	}
+	salesKubeconfig(t, kc)
+	t.Setenv("KUBECONFIG", kc)
+	cases := []struct{ kubeconfig, context, namespace, wantNS, wantUser string }{
+		{"", "sales", "", ns, "anna"},
+		{kc, "sales", "other", "other", "anna"},
+		{"", "", "", "default", ""},
+	}
+	for _, c := range cases {
+		cl, gotNS, user, err := plugin.Connect(c.kubeconfig, c.context, c.namespace)
+		if err != nil {
+			t.Fatalf("%+v: %v", c, err)
+		}
+		if gotNS != c.wantNS || (c.wantUser != "" && user != c.wantUser) || user == "" {
+			t.Errorf("%+v: namespace %q user %q", c, gotNS, user)
+		}
+		var list v1.LeadList
+		if err := cl.List(context.Background(), &list, client.InNamespace(gotNS)); err != nil {
+			t.Errorf("%+v: the client cannot list leads: %v", c, err)
+		}
+	}
+	if _, _, _, err := plugin.Connect("", "nowhere", ""); err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Errorf("unknown context: %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -16,6 +15,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/leadrecord"
+	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 )
 
 // recordFlags are what `record` accepts.
@@ -61,9 +61,9 @@ func (f *recordFlags) interaction(now time.Time) (v1.Interaction, error) {
 		}
 		q := int32(f.quality)
 		in.Kind, in.Direction, in.Quality = v1.InteractionReply, v1.Inbound, &q
-		medium, err := parseMedium(f.medium)
+		medium, err := cliparse.Medium(f.medium)
 		if err != nil {
-			return in, err
+			return in, usagef("--medium %v", err)
 		}
 		in.Medium = medium
 	case f.meeting:
@@ -75,9 +75,9 @@ func (f *recordFlags) interaction(now time.Time) (v1.Interaction, error) {
 	case f.note:
 		in.Kind = v1.InteractionNote
 	}
-	at, err := parseTime(f.at, now)
+	at, err := cliparse.Time(f.at, now)
 	if err != nil {
-		return in, err
+		return in, usagef("--at %v", err)
 	}
 	in.At = metav1.NewTime(at)
 	in.TouchKey, in.ID, in.By = f.touch, f.id, f.by
@@ -85,39 +85,6 @@ func (f *recordFlags) interaction(now time.Time) (v1.Interaction, error) {
 		return in, usagef("--by is at most 63 characters")
 	}
 	return in, nil
-}
-
-var media = map[string]v1.Medium{"email": "Email", "phone": "Phone", "whatsapp": "WhatsApp", "linkedin": "LinkedIn",
-	"chat": "Chat", "meeting": "Meeting", "web": "Web", "other": "Other"}
-
-func parseMedium(s string) (v1.Medium, error) {
-	if s == "" {
-		return "Email", nil
-	}
-	m, ok := media[strings.ToLower(s)]
-	if !ok {
-		return "", usagef("--medium %q: want one of email, phone, whatsapp, linkedin, chat, meeting, web, other", s)
-	}
-	return m, nil
-}
-
-// parseTime reads RFC 3339 or a duration relative to now ("-2h"); the future is refused.
-func parseTime(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return now.UTC().Truncate(time.Second), nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		d, derr := time.ParseDuration(s)
-		if derr != nil {
-			return t, usagef("--at %q: want a time such as 2026-11-20T14:30:00+01:00 or a relative time such as -2h", s)
-		}
-		t = now.Add(d)
-	}
-	if t.After(now.Add(time.Minute)) {
-		return t, usagef("--at %s is in the future", t.UTC().Format(time.RFC3339))
-	}
-	return t.UTC().Truncate(time.Second), nil
 }
 
 func runRecord(ctx context.Context, args []string, env Env) error {

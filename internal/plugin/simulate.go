@@ -10,7 +10,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,6 +21,7 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/crddefaults"
+	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
 
@@ -92,11 +92,13 @@ func runSimulate(args []string, env Env) error {
 	if o.replyRate < 0 || o.replyRate > 1 {
 		return usagef("--reply-rate must be between 0 and 1")
 	}
-	if o.mix, err = parseMix(mix); err != nil {
-		return err
+	shares, err := cliparse.Shares(mix, 3)
+	if err != nil {
+		return usagef("--quality-mix %v", err)
 	}
-	if o.horizon, err = parseDays(horizon); err != nil {
-		return usagef("--horizon %q: %v", horizon, err)
+	copy(o.mix[:], shares)
+	if o.horizon, err = cliparse.Days(horizon); err != nil {
+		return usagef("--horizon %v", err)
 	}
 	o.start = time.Now().UTC().Truncate(time.Minute)
 	if start != "" {
@@ -308,45 +310,6 @@ func stripComments(doc []byte) []byte {
 		}
 	}
 	return out
-}
-
-func parseMix(s string) ([3]float64, error) {
-	var m [3]float64
-	parts := strings.Split(s, ",")
-	if len(parts) != 3 {
-		return m, usagef("--quality-mix %q: want three shares such as 0.5,0.3,0.2", s)
-	}
-	total := 0.0
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || !(f >= 0 && f <= 1) { // also refuses NaN
-			return m, usagef("--quality-mix %q: %q is not a share between 0 and 1", s, p)
-		}
-		m[i], total = f, total+f
-	}
-	if total < 0.999 || total > 1.001 {
-		return m, usagef("--quality-mix %q: shares must add up to 1", s)
-	}
-	return m, nil
-}
-
-// maxHorizonDays bounds a simulation (ten years), and keeps day counts from overflowing.
-const maxHorizonDays = 3650
-
-// parseDays reads a Go duration or a number of days ("90d").
-func parseDays(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		d, err := strconv.Atoi(n)
-		if err != nil || d <= 0 || d > maxHorizonDays {
-			return 0, fmt.Errorf("want a number of days from 1 to %d", maxHorizonDays)
-		}
-		return time.Duration(d) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("want a positive duration such as 90d or 720h")
-	}
-	return d, nil
 }
 
 func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
