@@ -119,6 +119,19 @@ func TestTwoRegionsEndToEnd(t *testing.T) {
 		t.Fatalf("releases did not apply:\n%s", out)
 	}
 
+	// The optional pieces validated by the API server itself (server-side dry run against
+	// the real schemas, CRDs included); kubeconform would need schemas from the network.
+	rendered := filepath.Join(c.dir, "optional.yaml")
+	out := c.run(helm, "template", "opt", chart, "-n", "followup-system", "--set", "region=sea",
+		"--set", "edge.ingress.enabled=true", "--set", "edge.ingress.host=leads.example.com",
+		"--set", "grafana.dashboard.enabled=true", "--set", "edge.existingSecret=edge", "--set", "crds.enabled=false")
+	if err := os.WriteFile(rendered, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dry := c.kubectl("apply", "--dry-run=server", "-f", rendered); !strings.Contains(dry, "ingress.networking.k8s.io/opt-followup-operator-sea-edge created (server dry run)") {
+		t.Errorf("server-side dry run:\n%s", dry)
+	}
+
 	// Touches go to a loopback receiver that counts keys.
 	var received atomic.Int64
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received.Add(1) })}
