@@ -150,6 +150,9 @@ func fixtures(ctx context.Context) error {
 	return nil
 }
 
+// httpClient turns a hung request into a failure instead of a hung test.
+var httpClient = &http.Client{Timeout: 60 * time.Second}
+
 var auth = map[string]string{"Authorization": "Bearer " + token}
 
 // post sends body (bytes, a string or a value to marshal) as JSON and decodes the answer.
@@ -170,7 +173,7 @@ func post(t testing.TB, path string, body any, header map[string]string) (int, m
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
