@@ -7,15 +7,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,6 +91,17 @@ func up(t testing.TB) {
 }
 
 func start() error {
+	// A fuzz worker talks to its coordinator on inherited descriptors (3, 4) that are not
+	// close-on-exec: etcd and kube-apiserver would inherit them and the coordinator
+	// would wait for them forever.
+	for fd := 3; fd < 16; fd++ {
+		syscall.CloseOnExec(fd)
+	}
+	// The coordinator interrupts a worker that takes more than a second to exit; the
+	// worker must live on to stop its control plane, or etcd is left running.
+	if f := flag.Lookup("test.fuzzworker"); f != nil && f.Value.String() == "true" {
+		signal.Ignore(os.Interrupt)
+	}
 	var err error
 	if env, err = testenv.Start(); err != nil {
 		return err
@@ -168,7 +182,10 @@ func post(t testing.TB, path string, body any, header map[string]string) (int, m
 	default:
 		raw, _ = json.Marshal(b)
 	}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
 		req.Header.Set(k, v)
