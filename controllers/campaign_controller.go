@@ -30,8 +30,6 @@ import (
 // LeadCampaignIndex is the field index of leads by spec.source.campaign.
 const LeadCampaignIndex = "spec.source.campaign"
 
-// ConditionActionNeeded is True while the campaign has recommendations.
-const ConditionActionNeeded = "ActionNeeded"
 
 const (
 	// DefaultCampaignDebounce coalesces a burst of lead changes into one recompute.
@@ -106,9 +104,9 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
 	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))
 	if len(recs) > 0 {
-		setCond(st, c.Generation, ConditionActionNeeded, metav1.ConditionTrue, "Recommendations", recKeys(recs))
+		setCond(st, c.Generation, v1.ConditionActionNeeded, metav1.ConditionTrue, "Recommendations", recKeys(recs))
 	} else {
-		setCond(st, c.Generation, ConditionActionNeeded, metav1.ConditionFalse, "NoRecommendations", "no decision rule fired")
+		setCond(st, c.Generation, v1.ConditionActionNeeded, metav1.ConditionFalse, "NoRecommendations", "no decision rule fired")
 	}
 	metrics.SetCampaign(c.Namespace, c.Name, stageCounts(leads.Items), gaugeMeasures(overall))
 	return ctrl.Result{RequeueAfter: windowResync}, r.writeStatus(ctx, &c, st, recs)

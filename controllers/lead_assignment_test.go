@@ -42,7 +42,7 @@ func TestLeastLoadedRespectsCapacity(t *testing.T) {
 	if fmt.Sprint(owners) != "[ana ben ben ]" {
 		t.Errorf("owners %q, want ana, ben, ben, then none", owners)
 	}
-	if s := condText(last.Status.Conditions, controllers.ConditionAssigned); s != "False/NoRepAvailable: all 3 reps of campaign loaded are unavailable or at capacity" {
+	if s := condText(last.Status.Conditions, v1.ConditionAssigned); s != "False/NoRepAvailable: all 3 reps of campaign loaded are unavailable or at capacity" {
 		t.Errorf("Assigned = %s", s)
 	}
 	var got v1.Campaign

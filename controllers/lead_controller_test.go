@@ -99,7 +99,7 @@ func TestLeadLifecycle(t *testing.T) {
 
 	// The rep records a call with no answer: the cadence is over, dormant for 720h.
 	h.clock.SetTime(mustTime("2026-11-20T09:00:00Z"))
-	h.record(l, v1.Interaction{At: metav1.NewTime(h.clock.Now()), Kind: v1.InteractionCallNoAnswer, Direction: v1.Outbound})
+	h.record(l, v1.InteractionEntry{At: metav1.NewTime(h.clock.Now()), Kind: v1.InteractionCallNoAnswer, Direction: v1.Outbound})
 	got = h.step(l, "dormant", 3, 1, 720*time.Hour)
 	if s := conditionText(got, v1.ConditionDormant); s != "True/NoAnswer: no answer after the last step; reactivation at 2026-12-20T09:00:00Z" {
 		t.Errorf("Dormant = %s", s)
@@ -165,7 +165,7 @@ func TestLeadSLABreachEscalatesThenHandOff(t *testing.T) {
 	h.step(l, "1/3 introduce", 0, 0, 44*time.Hour)
 
 	// The customer writes: "send me a PI" (quality 3). No touch follows; the owner is told.
-	h.record(l, v1.Interaction{At: metav1.NewTime(h.clock.Now()), Kind: v1.InteractionReply, Direction: v1.Inbound, Quality: ptr.To[int32](3)})
+	h.record(l, v1.InteractionEntry{At: metav1.NewTime(h.clock.Now()), Kind: v1.InteractionReply, Direction: v1.Inbound, Quality: ptr.To[int32](3)})
 	got = h.step(l, "handed-off", 0, 1, 0)
 	if s := conditionText(got, v1.ConditionEngaged); s != "True/Replied: 1 replies, 0 turns, best quality 3, customer wrote first" {
 		t.Errorf("Engaged = %s", s)

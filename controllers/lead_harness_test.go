@@ -137,7 +137,7 @@ func (h *harness) get(l *v1.Lead) *v1.Lead {
 }
 
 // record appends interactions to a lead's spec, as a rep or the inbound edge would.
-func (h *harness) record(l *v1.Lead, ins ...v1.Interaction) {
+func (h *harness) record(l *v1.Lead, ins ...v1.InteractionEntry) {
 	h.t.Helper()
 	cur := h.get(l)
 	cur.Spec.Interactions = append(cur.Spec.Interactions, ins...)

@@ -146,6 +146,11 @@ type ChannelStatus struct {
 	LastError string `json:"lastError,omitempty"`
 	// +optional
 	LastSendAt *metav1.Time `json:"lastSendAt,omitempty"`
+	// countedThrough is the watermark of sends and failures: every touch performed or
+	// failed on this channel up to this instant is in the counters, so a restart
+	// recounts from the leads' durable touch records after it and nothing is lost.
+	// +optional
+	CountedThrough *metav1.Time `json:"countedThrough,omitempty"`
 }
 
 // Channel is a way to deliver touches: a webhook, SMTP, WhatsApp, or a task for a human.

@@ -12,6 +12,14 @@ const (
 	ConditionEngaged          = "Engaged"
 	ConditionDormant          = "Dormant"
 	ConditionClosed           = "Closed"
+	// ConditionAssigned is False while a lead waits for a rep with room.
+	ConditionAssigned = "Assigned"
+	// ConditionDelivering is False while the lead's touches or notices fail (a channel
+	// without credentials, a template that does not render, no channel for a notice).
+	ConditionDelivering = "Delivering"
+
+	// Campaign conditions.
+	ConditionActionNeeded = "ActionNeeded"
 )
 
 // Condition reasons (CamelCase, as the API conventions ask).
@@ -28,4 +36,48 @@ const (
 	ReasonCampaignNotFound = "CampaignNotFound"
 	ReasonUnknownTier      = "UnknownTier"
 	ReasonSuspended        = "Suspended"
+
+	// Lead reasons.
+	ReasonTouchInFlight        = "TouchInFlight"
+	ReasonNoRepAvailable       = "NoRepAvailable"
+	ReasonDelivering           = "Delivering"
+	ReasonTemplateRenderFailed = "TemplateRenderFailed"
+	ReasonChannelFailing       = "ChannelFailing"
+	ReasonNoticeUndeliverable  = "NoticeUndeliverable"
+	ReasonSLAMet               = "Met"
+	ReasonSLABreached          = "Breached"
+	ReasonSLAPending           = "Pending"
+	ReasonReplied              = "Replied"
+	ReasonNoReply              = "NoReply"
+	ReasonNoAnswer             = "NoAnswer"
+	ReasonFinal                = "Final"
+	ReasonActive               = "Active"
+	ReasonOpen                 = "Open"
+)
+
+// Event reasons (each emitted on a transition only).
+const (
+	EventTouchDue        = "TouchDue"
+	EventTouchPerformed  = "TouchPerformed"
+	EventTaskAssigned    = "TaskAssigned"
+	EventTouchFailed     = "TouchFailed"
+	EventTouchRetry      = "TouchRetry"
+	EventTaskOverdue     = "TaskOverdue"
+	EventTaskSkipped     = "TaskSkipped"
+	EventSLAMet          = "SLAMet"
+	EventSLABreached     = "SLABreached"
+	EventSLAAtRisk       = "SLAAtRisk"
+	EventReassigned      = "Reassigned"
+	EventOwnerAssigned   = "OwnerAssigned"
+	EventNoRepAvailable  = "NoRepAvailable"
+	EventDormant         = "Dormant"
+	EventReactivated     = "Reactivated"
+	EventHandedToHuman   = "HandedToHuman"
+	EventCadenceStopped  = "CadenceStopped"
+	EventWon             = "Won"
+	EventLost            = "Lost"
+	EventNoticeSent      = "NoticeSent"
+	EventNoticeFailed    = "NoticeFailed"
+	EventTemplateFailed  = "TemplateRenderFailed"
+	EventDeliveryBlocked = "DeliveryBlocked"
 )

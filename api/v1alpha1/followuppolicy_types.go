@@ -77,22 +77,50 @@ type FirstResponseTarget struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="within must be a positive duration such as 1h or 24h"
 	Within metav1.Duration `json:"within"`
+
+	// clock counts the deadline: BusinessHours counts only the team's working hours
+	// (schedule.teamHours in schedule.timeZone, minus holidays), so a lead submitted on
+	// Friday at 22:00 with 1h is due Monday at 10:00; Calendar counts every hour, for
+	// a team that promises a reply around the clock.
+	// +optional
+	// +kubebuilder:default=BusinessHours
+	Clock SLAClock `json:"clock,omitempty"`
 }
 
-// Schedule is when touches may happen.
+// SLAClock is how a first-response deadline is counted.
+// +kubebuilder:validation:Enum=BusinessHours;Calendar
+type SLAClock string
+
+// SLA clocks.
+const (
+	ClockBusinessHours SLAClock = "BusinessHours"
+	ClockCalendar      SLAClock = "Calendar"
+)
+
+// Schedule is when touches may happen (the customer's hours) and when the team works
+// (the hours the business-hours SLA clock counts).
 type Schedule struct {
-	// timeZone is the IANA time zone used when a lead has none of its own.
+	// timeZone is the team's IANA time zone, and the customer's for a lead without
+	// one of its own.
 	// +optional
 	// +kubebuilder:default="UTC"
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self != 'Local'",message="timeZone Local is the operator host's zone; name an IANA zone such as Europe/Berlin"
 	TimeZone string `json:"timeZone,omitempty"`
 
-	// businessHours are the hours and days on which touches are due.
+	// businessHours are the hours and days, in the customer's time zone, on which
+	// touches land.
 	// +optional
 	// +kubebuilder:default={}
 	BusinessHours BusinessHours `json:"businessHours,omitempty"`
 
-	// holidays are dates (YYYY-MM-DD, in the lead's time zone) with no touches.
+	// teamHours are the hours and days, in timeZone, the team works: the business-hours
+	// SLA clock counts only these. Unset: businessHours.
+	// +optional
+	TeamHours *BusinessHours `json:"teamHours,omitempty"`
+
+	// holidays are dates (YYYY-MM-DD) with no touches and no SLA clock: in the
+	// customer's time zone for touches, in timeZone for the team.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=100
@@ -145,6 +173,7 @@ const (
 
 // Step is one touch of the cadence.
 // +kubebuilder:validation:XValidation:rule="self.performedBy == 'Owner' || (has(self.channel) && has(self.template))",message="an automated step needs a channel and a template; set performedBy: Owner for a touch a rep performs"
+// +kubebuilder:validation:XValidation:rule="self.performedBy == 'Owner' || (!has(self.taskDeadline) && !has(self.onTaskOverdue))",message="taskDeadline and onTaskOverdue apply to a task (performedBy: Owner)"
 type Step struct {
 	// name identifies the step; a lead's progress is kept by step name when the policy
 	// is edited.
@@ -188,7 +217,53 @@ type Step struct {
 	// +optional
 	// +kubebuilder:default=Automation
 	PerformedBy PerformedBy `json:"performedBy,omitempty"`
+
+	// sendWindow is BusinessHours (the touch lands inside the customer's business
+	// hours) or Anytime (sent when due, day or night: an instant acknowledgement to
+	// someone who just wrote to us).
+	// +optional
+	// +kubebuilder:default=BusinessHours
+	SendWindow SendWindow `json:"sendWindow,omitempty"`
+
+	// taskDeadline is how long the owner has to perform a task (performedBy: Owner)
+	// before onTaskOverdue applies, counted in the team's hours. Default 24h.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="taskDeadline must be a positive duration such as 4h or 24h"
+	TaskDeadline *metav1.Duration `json:"taskDeadline,omitempty"`
+
+	// onTaskOverdue is what happens, in order, each time a task passes its deadline
+	// (one action per taskDeadline): Remind the owner, Escalate to the team lead
+	// (escalation.onBreach.notify), Reassign to another rep, or Skip the task and go on.
+	// Default [Remind, Escalate].
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=4
+	OnTaskOverdue []TaskOverdueAction `json:"onTaskOverdue,omitempty"`
 }
+
+// SendWindow is when a touch may be sent.
+// +kubebuilder:validation:Enum=BusinessHours;Anytime
+type SendWindow string
+
+// Send windows.
+const (
+	SendInBusinessHours SendWindow = "BusinessHours"
+	SendAnytime         SendWindow = "Anytime"
+)
+
+// TaskOverdueAction is one rung of what happens to an overdue task.
+// +kubebuilder:validation:Enum=Remind;Escalate;Reassign;Skip
+type TaskOverdueAction string
+
+// Overdue actions.
+const (
+	OverdueRemind   TaskOverdueAction = "Remind"
+	OverdueEscalate TaskOverdueAction = "Escalate"
+	OverdueReassign TaskOverdueAction = "Reassign"
+	OverdueSkip     TaskOverdueAction = "Skip"
+)
 
 // AfterLastStep says when a silent lead turns dormant and how it is reactivated.
 type AfterLastStep struct {
@@ -240,6 +315,12 @@ type HandToHuman struct {
 	// +kubebuilder:validation:Maximum=3
 	ReplyQualityAtLeast int32 `json:"replyQualityAtLeast,omitempty"`
 
+	// notify is a Channel told about a hand-over when the owner has no chat channel of
+	// their own in the campaign.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Notify string `json:"notify,omitempty"`
+
 	// keywords in an inbound message that hand the lead over (case-insensitive, whole words).
 	// +optional
 	// +listType=set
@@ -249,9 +330,11 @@ type HandToHuman struct {
 	Keywords []string `json:"keywords,omitempty"`
 }
 
-// Escalation is what happens around a missed first-response deadline.
+// Escalation is a ladder around the first-response deadline, each rung once: a notice
+// to the owner warnBefore the deadline, the team lead (onBreach.notify) at the breach,
+// and reassignment at the breach (onBreach.reassign) or reassignAfter it.
 type Escalation struct {
-	// warnBefore raises a warning this long before the deadline.
+	// warnBefore sends the owner a notice this long before the deadline.
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:MaxLength=32
@@ -261,6 +344,14 @@ type Escalation struct {
 	// onBreach is what happens when the deadline passes.
 	// +optional
 	OnBreach *BreachAction `json:"onBreach,omitempty"`
+
+	// reassignAfter hands a lead still without contact to another rep this long after
+	// the deadline (unset with onBreach.reassign: at the deadline).
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="reassignAfter must be a positive duration such as 30m"
+	ReassignAfter *metav1.Duration `json:"reassignAfter,omitempty"`
 }
 
 // BreachAction is the response to a missed first-response deadline.

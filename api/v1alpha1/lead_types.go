@@ -4,10 +4,17 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// MaxInteractions bounds spec.interactions; MaxTouchRecords bounds status.touches.
+// Bounds of a lead's lists, so a lead stays small in etcd however long it lives.
 const (
+	// MaxInteractions bounds spec.interactions (entries written by hand or by GitOps).
 	MaxInteractions = 200
+	// MaxTouchRecords bounds status.touches.
 	MaxTouchRecords = 40
+	// MaxRecentInteractions bounds status.interactions; older entries are compacted
+	// into status.earlier (counted, never refused).
+	MaxRecentInteractions = 60
+	// MaxNoticeRecords bounds status.notices.
+	MaxNoticeRecords = 20
 )
 
 // LeadSpec is one prospect and what is known of it.
@@ -58,13 +65,14 @@ type LeadSpec struct {
 	// +kubebuilder:validation:MaxProperties=20
 	Vars map[string]string `json:"vars,omitempty"`
 
-	// interactions is the append-only record of what happened with the customer:
-	// replies, calls, receipts, bounces. Entries are never changed or removed.
+	// interactions recorded by hand or imported with the lead (append-only). Tools and
+	// webhooks record Interaction objects instead, which the controller folds into
+	// status.interactions; both count the same.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=200
 	// +kubebuilder:validation:XValidation:rule="size(self) >= size(oldSelf) && oldSelf.all(i, i in self)",message="interactions are append-only: recorded entries cannot be changed or removed"
-	Interactions []Interaction `json:"interactions,omitempty"`
+	Interactions []InteractionEntry `json:"interactions,omitempty"`
 
 	// outcome closes the lead as won or lost.
 	// +optional
@@ -151,8 +159,11 @@ type LeadSource struct {
 	SubmittedAt *metav1.Time `json:"submittedAt,omitempty"`
 }
 
-// InteractionKind is what happened.
-// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note
+// InteractionKind is what happened. Customer actions (Reply, MeetingBooked,
+// Unsubscribed) and our own contact (CallConnected, CallNoAnswer, MessageSent) are
+// different from receipts about a message we sent (Delivered, Read, DeliveryFailed,
+// Bounced): receipts are counted and may stop the cadence, but never count as contact.
+// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note
 type InteractionKind string
 
 // Interaction kinds.
@@ -160,6 +171,9 @@ const (
 	InteractionReply          InteractionKind = "Reply"
 	InteractionCallConnected  InteractionKind = "CallConnected"
 	InteractionCallNoAnswer   InteractionKind = "CallNoAnswer"
+	// InteractionMessageSent is a message a rep (or another tool) sent to the customer
+	// outside the operator: it counts as contact.
+	InteractionMessageSent    InteractionKind = "MessageSent"
 	InteractionDelivered      InteractionKind = "Delivered"
 	InteractionRead           InteractionKind = "Read"
 	InteractionDeliveryFailed InteractionKind = "DeliveryFailed"
@@ -183,9 +197,9 @@ const (
 	Outbound Direction = "Outbound"
 )
 
-// Interaction is one recorded event with the customer. It holds no message text.
+// InteractionEntry is one recorded event with the customer. It holds no message text.
 // +kubebuilder:validation:XValidation:rule="!has(self.quality) || self.kind == 'Reply'",message="quality is only set on a Reply"
-type Interaction struct {
+type InteractionEntry struct {
 	// at is when it happened.
 	At metav1.Time `json:"at"`
 	// kind of interaction.
@@ -205,10 +219,15 @@ type Interaction struct {
 	// whoever recorded it); the message text itself is never stored.
 	// +optional
 	HandToHuman bool `json:"handToHuman,omitempty"`
-	// touchKey ties a receipt to the touch it is about.
+	// touchKey ties a receipt or a call to the touch it is about.
 	// +optional
 	// +kubebuilder:validation:MaxLength=128
 	TouchKey string `json:"touchKey,omitempty"`
+	// messageId is the provider's id of the message a receipt is about (a WhatsApp
+	// wamid, an email Message-ID); receipts are matched to touches by it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	MessageID string `json:"messageId,omitempty"`
 	// id is the source's id for the event, used to record it once.
 	// +optional
 	// +kubebuilder:validation:MaxLength=200
@@ -302,10 +321,22 @@ type TouchRecord struct {
 	// the contact); the next fallback is used.
 	// +optional
 	// +listType=atomic
-	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:MaxItems=6
 	FailedChannels []string `json:"failedChannels,omitempty"`
+	// messageId is the provider's id of the sent message (a WhatsApp wamid), so
+	// receipts that carry only that id find their touch.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	MessageID string `json:"messageId,omitempty"`
+	// taskDeadline is when an open task is overdue (human touches only).
+	// +optional
+	TaskDeadline *metav1.Time `json:"taskDeadline,omitempty"`
+	// overdueActions counts the step's onTaskOverdue actions already taken.
+	// +optional
+	OverdueActions int32 `json:"overdueActions,omitempty"`
 	// message explains the result (an error class, never customer data).
 	// +optional
+	// +kubebuilder:validation:MaxLength=512
 	Message string `json:"message,omitempty"`
 }
 
@@ -334,12 +365,18 @@ type FirstResponseStatus struct {
 	// summary for people: "Met (14m)", "Breached (+5m)".
 	// +optional
 	Summary string `json:"summary,omitempty"`
-	// warned is set once the deadline warning was given.
+	// clock the deadline was counted on: BusinessHours or Calendar.
+	// +optional
+	Clock SLAClock `json:"clock,omitempty"`
+	// warned is set once the warning before the deadline was issued (rung 1).
 	// +optional
 	Warned bool `json:"warned,omitempty"`
-	// escalated is set once the breach escalation ran.
+	// escalated is set once the breach was escalated to the team lead (rung 2).
 	// +optional
 	Escalated bool `json:"escalated,omitempty"`
+	// reassigned is set once the lead was reassigned for the breach (rung 3).
+	// +optional
+	Reassigned bool `json:"reassigned,omitempty"`
 }
 
 // Engagement sums up what the customer did.
@@ -375,7 +412,22 @@ type LeadStatus struct {
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// stage for people: "2/3 send-catalog", "dormant", "handed-off", "won".
+	// phase is where the lead stands; tools read this, never stage.
+	// +optional
+	Phase LeadPhase `json:"phase,omitempty"`
+	// round is 0 for the cadence and n during the n-th reactivation.
+	// +optional
+	Round int32 `json:"round,omitempty"`
+	// step is the 1-based position of the current (or next) step in the round's
+	// steps; 0 when the lead is in no step.
+	// +optional
+	Step int32 `json:"step,omitempty"`
+	// steps is the number of steps in the round.
+	// +optional
+	Steps int32 `json:"steps,omitempty"`
+
+	// stage for people, derived from phase, round and step: "2/3 send-catalog",
+	// "dormant", "handed-off", "won". Nothing reads it back.
 	// +optional
 	Stage string `json:"stage,omitempty"`
 
@@ -416,16 +468,171 @@ type LeadStatus struct {
 	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
 	// +optional
 	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
+
+	// interactions are the most recent entries of the lead's record, folded in from
+	// Interaction objects (which are then removed), oldest first.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=60
+	Interactions []InteractionEntry `json:"interactions,omitempty"`
+	// earlier sums up entries compacted out of status.interactions.
+	// +optional
+	Earlier *EarlierInteractions `json:"earlier,omitempty"`
+
+	// notices are the messages to people (owner, team lead) about this lead: durable
+	// work like touches, sent with a key, retried with backoff.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=20
+	Notices []NoticeRecord `json:"notices,omitempty"`
+}
+
+// LeadPhase is where a lead stands.
+// +kubebuilder:validation:Enum=Blocked;InCadence;AwaitingTask;Dormant;Finished;HandedOff;Stopped;Won;Lost;Suspended;OutOfOffice;Paused
+type LeadPhase string
+
+// Lead phases.
+const (
+	// PhaseBlocked: the lead cannot progress until someone fixes its configuration.
+	PhaseBlocked LeadPhase = "Blocked"
+	// PhaseInCadence: touches are due on schedule.
+	PhaseInCadence LeadPhase = "InCadence"
+	// PhaseAwaitingTask: a task for the owner is open.
+	PhaseAwaitingTask LeadPhase = "AwaitingTask"
+	// PhaseDormant: the round ended with no answer; a reactivation is scheduled.
+	PhaseDormant LeadPhase = "Dormant"
+	// PhaseFinished: dormant with no reactivation left.
+	PhaseFinished LeadPhase = "Finished"
+	// PhaseHandedOff: the customer asked for a human; automated touches stopped.
+	PhaseHandedOff LeadPhase = "HandedOff"
+	// PhaseStopped: a stop event (reply, meeting, unsubscribe, bounce) ended the cadence.
+	PhaseStopped LeadPhase = "Stopped"
+	PhaseWon     LeadPhase = "Won"
+	PhaseLost    LeadPhase = "Lost"
+	// PhaseSuspended: spec.suspend holds the cadence.
+	PhaseSuspended LeadPhase = "Suspended"
+	// PhaseOutOfOffice: an automatic reply paused the cadence until the contact returns.
+	PhaseOutOfOffice LeadPhase = "OutOfOffice"
+	// PhasePaused: a colleague at the same company answered; the cadence waits.
+	PhasePaused LeadPhase = "Paused"
+)
+
+// Closed says whether the lead was won or lost.
+func (p LeadPhase) Closed() bool { return p == PhaseWon || p == PhaseLost }
+
+// Open says whether the lead still takes a rep's time: not closed, not finally dormant.
+func (p LeadPhase) Open() bool { return !p.Closed() && p != PhaseFinished }
+
+// EarlierInteractions counts what was compacted out of status.interactions, enough for
+// the engine and the measures to read the lead as if nothing had been dropped.
+type EarlierInteractions struct {
+	// through is the time of the newest compacted entry.
+	Through metav1.Time `json:"through"`
+	// entries compacted.
+	Entries int32 `json:"entries"`
+	// +optional
+	Replies int32 `json:"replies,omitempty"`
+	// +optional
+	Turns int32 `json:"turns,omitempty"`
+	// +optional
+	BestQuality int32 `json:"bestQuality,omitempty"`
+	// +optional
+	Delivered int32 `json:"delivered,omitempty"`
+	// +optional
+	Read int32 `json:"read,omitempty"`
+	// firstContactAt is the first contact among the compacted entries.
+	// +optional
+	FirstContactAt *metav1.Time `json:"firstContactAt,omitempty"`
+	// firstReplyAt is the first reply among them.
+	// +optional
+	FirstReplyAt *metav1.Time `json:"firstReplyAt,omitempty"`
+	// stop is the first stop event among them, and when.
+	// +optional
+	Stop StopEvent `json:"stop,omitempty"`
+	// +optional
+	StopAt *metav1.Time `json:"stopAt,omitempty"`
+	// handToHumanAt is the first hand-over among them.
+	// +optional
+	HandToHumanAt *metav1.Time `json:"handToHumanAt,omitempty"`
+	// lastReplyAt is the latest reply among them.
+	// +optional
+	LastReplyAt *metav1.Time `json:"lastReplyAt,omitempty"`
+	// ids are the ids of the most recent compacted entries, so a late retry of one is
+	// still recognised as a duplicate.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=60
+	IDs []string `json:"ids,omitempty"`
+}
+
+// NoticeReason is what a notice is about.
+// +kubebuilder:validation:Enum=SLAAtRisk;SLABreached;Reassigned;HandedToHuman;TaskOverdue;TaskEscalated;TaskReassigned
+type NoticeReason string
+
+// Notice reasons.
+const (
+	NoticeSLAAtRisk      NoticeReason = "SLAAtRisk"
+	NoticeSLABreached    NoticeReason = "SLABreached"
+	NoticeReassigned     NoticeReason = "Reassigned"
+	NoticeHandedToHuman  NoticeReason = "HandedToHuman"
+	NoticeTaskOverdue    NoticeReason = "TaskOverdue"
+	NoticeTaskEscalated  NoticeReason = "TaskEscalated"
+	NoticeTaskReassigned NoticeReason = "TaskReassigned"
+)
+
+// NoticeResult is where a notice stands.
+// +kubebuilder:validation:Enum=Pending;Sent;Failed
+type NoticeResult string
+
+// Notice results.
+const (
+	NoticePending NoticeResult = "Pending"
+	NoticeSent    NoticeResult = "Sent"
+	// NoticeFailed: undeliverable (no channel for the recipient) or failed after retries.
+	NoticeFailed NoticeResult = "Failed"
+)
+
+// NoticeRecord is one notice to a person about this lead.
+type NoticeRecord struct {
+	// key identifies the notice (and is sent as its idempotency key).
+	// +kubebuilder:validation:MaxLength=64
+	Key string `json:"key"`
+	// reason the notice is sent.
+	Reason NoticeReason `json:"reason"`
+	// recipient is a rep's name, or "team-lead".
+	// +kubebuilder:validation:MaxLength=63
+	Recipient string `json:"recipient"`
+	// channel it goes through; empty when none could be found.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Channel string `json:"channel,omitempty"`
+	// createdAt is when the notice was due.
+	CreatedAt metav1.Time `json:"createdAt"`
+	// sentAt is when it was delivered.
+	// +optional
+	SentAt *metav1.Time `json:"sentAt,omitempty"`
+	Result NoticeResult `json:"result"`
+	// +optional
+	Attempts int32 `json:"attempts,omitempty"`
+	// +optional
+	NextAttemptAt *metav1.Time `json:"nextAttemptAt,omitempty"`
+	// message says what the notice says, or why it failed (never customer data).
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	Message string `json:"message,omitempty"`
 }
 
 // Lead is one prospect followed up under a FollowUpPolicy.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=ld,categories=followup
+// +kubebuilder:printcolumn:name="Company",type=string,JSONPath=`.spec.contact.company`
 // +kubebuilder:printcolumn:name="Stage",type=string,JSONPath=`.status.stage`
 // +kubebuilder:printcolumn:name="Next Touch",type=string,JSONPath=`.status.nextTouchAt`
 // +kubebuilder:printcolumn:name="First Response",type=string,JSONPath=`.status.firstResponse.summary`
 // +kubebuilder:printcolumn:name="Owner",type=string,JSONPath=`.status.owner`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`,priority=1
+// +kubebuilder:printcolumn:name="Contact",type=string,JSONPath=`.spec.contact.name`,priority=1
 // +kubebuilder:printcolumn:name="Tier",type=string,JSONPath=`.spec.tier`,priority=1
 // +kubebuilder:printcolumn:name="Campaign",type=string,JSONPath=`.spec.source.campaign`,priority=1
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`,priority=1

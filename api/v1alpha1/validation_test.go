@@ -109,12 +109,12 @@ func TestInvalidObjectsAreRejected(t *testing.T) {
 		}, "currency must be a three-letter ISO 4217 code"},
 		{"quality on a non-reply", func(n string) client.Object {
 			l := validLead(n)
-			l.Spec.Interactions = []v1.Interaction{{At: metav1.Now(), Kind: v1.InteractionRead, Quality: ptr.To[int32](2)}}
+			l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.Now(), Kind: v1.InteractionRead, Quality: ptr.To[int32](2)}}
 			return l
 		}, "quality is only set on a Reply"},
 		{"reply quality out of range", func(n string) client.Object {
 			l := validLead(n)
-			l.Spec.Interactions = []v1.Interaction{{At: metav1.Now(), Kind: v1.InteractionReply, Quality: ptr.To[int32](4)}}
+			l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.Now(), Kind: v1.InteractionReply, Quality: ptr.To[int32](4)}}
 			return l
 		}, "should be less than or equal to 3"},
 		{"campaign close-rate target above 1", func(n string) client.Object {
@@ -171,13 +171,13 @@ func TestValidObjectsAreAccepted(t *testing.T) {
 func TestInteractionsAreAppendOnly(t *testing.T) {
 	ctx := context.Background()
 	l := validLead("append-only")
-	l.Spec.Interactions = []v1.Interaction{{At: metav1.Now(), Kind: v1.InteractionReply, Quality: ptr.To[int32](1)}}
+	l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.Now(), Kind: v1.InteractionReply, Quality: ptr.To[int32](1)}}
 	if err := apiClient(t).Create(ctx, l); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = apiClient(t).Delete(ctx, l) })
 
-	l.Spec.Interactions = append(l.Spec.Interactions, v1.Interaction{At: metav1.Now(), Kind: v1.InteractionRead})
+	l.Spec.Interactions = append(l.Spec.Interactions, v1.InteractionEntry{At: metav1.Now(), Kind: v1.InteractionRead})
 	if err := apiClient(t).Update(ctx, l); err != nil {
 		t.Fatalf("appending: %v", err)
 	}

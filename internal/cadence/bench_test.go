@@ -24,7 +24,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		now = now.Add(50 * time.Hour)
 	}
 	for i := 0; i < 6; i++ {
-		l.Spec.Interactions = append(l.Spec.Interactions, v1.Interaction{At: l.Status.Touches[0].Due, Kind: v1.InteractionDelivered})
+		l.Spec.Interactions = append(l.Spec.Interactions, v1.InteractionEntry{At: l.Status.Touches[0].Due, Kind: v1.InteractionDelivered})
 	}
 	in := Input{Now: now, Policy: p, Revision: "r", Lead: l, Channels: channels}
 	b.ReportAllocs()

@@ -18,7 +18,7 @@ func TestReplyAtEveryStageStopsTheCadence(t *testing.T) {
 		for _, quality := range []int32{1, 2, 3} {
 			l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z") // a Monday
 			n := 0
-			events := run(t, industrial(), l, 12, func(tr v1.TouchRecord, now time.Time) (Outcome, *v1.Interaction) {
+			events := run(t, industrial(), l, 12, func(tr v1.TouchRecord, now time.Time) (Outcome, *v1.InteractionEntry) {
 				n++
 				o, _ := callsAnswerTasks(tr, now)
 				if n == k {
@@ -53,7 +53,7 @@ func TestReplyAtEveryStageStopsTheCadence(t *testing.T) {
 
 func TestCustomerWritesFirst(t *testing.T) {
 	l := lead("Europe/Berlin", "high", "2026-11-21T10:00:00Z") // Saturday: no touch till Monday
-	l.Spec.Interactions = []v1.Interaction{*ReplyAt(at("2026-11-21T10:20:00Z"), 2)}
+	l.Spec.Interactions = []v1.InteractionEntry{*ReplyAt(at("2026-11-21T10:20:00Z"), 2)}
 	d, err := Evaluate(Input{Now: at("2026-11-23T09:00:00Z"), Policy: industrial(), Revision: "r", Lead: l, Channels: channels})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestReplyNotInStopOnKeepsTheCadence(t *testing.T) {
 	p.StopOn = []v1.StopEvent{v1.StopUnsubscribed}
 	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 	n := 0
-	events := run(t, p, l, 3, func(tr v1.TouchRecord, now time.Time) (Outcome, *v1.Interaction) {
+	events := run(t, p, l, 3, func(tr v1.TouchRecord, now time.Time) (Outcome, *v1.InteractionEntry) {
 		n++
 		if n == 1 {
 			return Sent, ReplyAt(now.Add(time.Hour), 1)
@@ -92,7 +92,7 @@ func TestOtherStopEvents(t *testing.T) {
 		v1.InteractionMeetingBooked: "stopped: meetingbooked",
 	} {
 		l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
-		l.Spec.Interactions = []v1.Interaction{{At: metav1.NewTime(at("2026-11-16T12:00:00Z")), Kind: kind}}
+		l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.NewTime(at("2026-11-16T12:00:00Z")), Kind: kind}}
 		d, _ := Evaluate(Input{Now: at("2026-11-18T09:00:00Z"), Policy: industrial(), Lead: l, Channels: channels})
 		if d.Stage != want || d.Due != nil || !d.NextAt.IsZero() {
 			t.Errorf("%s: stage %q due %v next %v", kind, d.Stage, d.Due, d.NextAt)

@@ -63,9 +63,9 @@ func lead(tz, tier, submitted string) *v1.Lead {
 
 // callsAnswerTasks is a responder: automated touches are sent; each task is answered
 // by a recorded call an hour after it is assigned.
-func callsAnswerTasks(t v1.TouchRecord, now time.Time) (Outcome, *v1.Interaction) {
+func callsAnswerTasks(t v1.TouchRecord, now time.Time) (Outcome, *v1.InteractionEntry) {
 	if t.PerformedBy == v1.PerformedByOwner {
-		return TaskAssigned, &v1.Interaction{At: metav1.NewTime(now.Add(time.Hour)), Kind: v1.InteractionCallNoAnswer,
+		return TaskAssigned, &v1.InteractionEntry{At: metav1.NewTime(now.Add(time.Hour)), Kind: v1.InteractionCallNoAnswer,
 			Direction: v1.Outbound, TouchKey: t.Key}
 	}
 	return Sent, nil

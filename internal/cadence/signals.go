@@ -38,7 +38,7 @@ func readSignals(lead *v1.Lead, p *v1.FollowUpPolicySpec) signals {
 	type ev struct {
 		at       time.Time
 		outbound bool
-		in       *v1.Interaction
+		in       *v1.InteractionEntry
 	}
 	var evs []ev
 	for _, t := range lead.Status.Touches {

@@ -18,7 +18,7 @@ type SimEvent struct {
 
 // Responder answers a dispatched touch in a simulation: the outcome, and optionally an
 // interaction the customer (or rep) records at some later time.
-type Responder func(t v1.TouchRecord, now time.Time) (Outcome, *v1.Interaction)
+type Responder func(t v1.TouchRecord, now time.Time) (Outcome, *v1.InteractionEntry)
 
 // Simulate runs the engine over one lead with a simulated clock from start until the
 // horizon or until nothing more is scheduled. Interactions the responder returns are
@@ -27,7 +27,7 @@ type Responder func(t v1.TouchRecord, now time.Time) (Outcome, *v1.Interaction)
 func Simulate(p *v1.FollowUpPolicySpec, revision string, lead *v1.Lead, channels map[string]v1.ChannelType,
 	start, horizon time.Time, respond Responder) ([]SimEvent, error) {
 	var events []SimEvent
-	var pending []v1.Interaction
+	var pending []v1.InteractionEntry
 	now := start
 	// A bound on iterations guards against a planning bug turning into a spin.
 	for i := 0; i < 10000 && !now.After(horizon); i++ {
@@ -45,7 +45,7 @@ func Simulate(p *v1.FollowUpPolicySpec, revision string, lead *v1.Lead, channels
 		}
 		if d.Due != nil {
 			rec := d.Due.Record
-			o, reply := Sent, (*v1.Interaction)(nil)
+			o, reply := Sent, (*v1.InteractionEntry)(nil)
 			if rec.PerformedBy == v1.PerformedByOwner {
 				o = TaskAssigned
 			}
@@ -78,8 +78,8 @@ func Simulate(p *v1.FollowUpPolicySpec, revision string, lead *v1.Lead, channels
 	return events, nil
 }
 
-func releaseDue(have, pending []v1.Interaction, now time.Time) ([]v1.Interaction, []v1.Interaction) {
-	var keep []v1.Interaction
+func releaseDue(have, pending []v1.InteractionEntry, now time.Time) ([]v1.InteractionEntry, []v1.InteractionEntry) {
+	var keep []v1.InteractionEntry
 	for _, in := range pending {
 		if !in.At.Time.After(now) {
 			have = append(have, in)
@@ -91,7 +91,7 @@ func releaseDue(have, pending []v1.Interaction, now time.Time) ([]v1.Interaction
 }
 
 // ReplyAt is a convenience for responders: a reply of the given quality at t.
-func ReplyAt(t time.Time, quality int32) *v1.Interaction {
+func ReplyAt(t time.Time, quality int32) *v1.InteractionEntry {
 	q := quality
-	return &v1.Interaction{At: metav1.NewTime(t), Kind: v1.InteractionReply, Direction: v1.Inbound, Quality: &q}
+	return &v1.InteractionEntry{At: metav1.NewTime(t), Kind: v1.InteractionReply, Direction: v1.Inbound, Quality: &q}
 }

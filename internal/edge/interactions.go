@@ -162,7 +162,7 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 }
 
 // recordEvent rates a reply against the lead's policy and appends the event.
-func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.Interaction, e *interactionEvent) string {
+func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.InteractionEntry, e *interactionEvent) string {
 	if in.Kind == v1.InteractionReply {
 		s.rateReply(ctx, l, &in, e.Text, e.Quality)
 	}
@@ -171,25 +171,25 @@ func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.Interaction,
 
 // readEvent authenticates, reads and checks an event; it answers and returns false when
 // the request is refused.
-func (s *Server) readEvent(w http.ResponseWriter, r *http.Request) (string, *interactionEvent, v1.Interaction, bool) {
+func (s *Server) readEvent(w http.ResponseWriter, r *http.Request) (string, *interactionEvent, v1.InteractionEntry, bool) {
 	var e interactionEvent
 	if !s.bearer(w, r) {
-		return "", nil, v1.Interaction{}, false
+		return "", nil, v1.InteractionEntry{}, false
 	}
 	ns, ok := s.namespace(w, r)
 	if !ok || !s.readJSON(w, r, &e, true) {
-		return "", nil, v1.Interaction{}, false
+		return "", nil, v1.InteractionEntry{}, false
 	}
 	in, reason, msg := s.interaction(&e)
 	if reason != "" {
 		s.fail(w, r, http.StatusUnprocessableEntity, reason, msg)
-		return "", nil, v1.Interaction{}, false
+		return "", nil, v1.InteractionEntry{}, false
 	}
 	return ns, &e, in, true
 }
 
 // interaction checks an event and makes the interaction it records.
-func (s *Server) interaction(e *interactionEvent) (in v1.Interaction, reason, msg string) {
+func (s *Server) interaction(e *interactionEvent) (in v1.InteractionEntry, reason, msg string) {
 	kind, ok := kinds[strings.ToLower(e.Kind)]
 	switch {
 	case !ok:
@@ -205,7 +205,7 @@ func (s *Server) interaction(e *interactionEvent) (in v1.Interaction, reason, ms
 	case e.By != "" && !byName.MatchString(e.By):
 		return in, "InvalidBy", "by is a lowercase tool name such as hubspot (at most 63 characters)"
 	}
-	in = v1.Interaction{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman,
+	in = v1.InteractionEntry{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman,
 		Direction: v1.Inbound}
 	if e.By != "" {
 		in.By = e.By

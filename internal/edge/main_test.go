@@ -256,7 +256,7 @@ func leadWith(t testing.TB, name string, n int) {
 	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1.LeadSpec{Policy: "p",
 		Contact: v1.Contact{Email: name + "@example.com", WhatsApp: fmt.Sprintf("+4930%07d", numbers.Add(1))}}}
 	for i := 0; i < n; i++ {
-		l.Spec.Interactions = append(l.Spec.Interactions, v1.Interaction{At: metav1.NewTime(now), Kind: v1.InteractionNote,
+		l.Spec.Interactions = append(l.Spec.Interactions, v1.InteractionEntry{At: metav1.NewTime(now), Kind: v1.InteractionNote,
 			ID: fmt.Sprintf("note-%d", i)})
 	}
 	if err := env.Client.Create(context.Background(), l); err != nil {
@@ -292,7 +292,7 @@ func waStatus(id, status, callback string) string {
 	return string(b)
 }
 
-func kindsOf(in []v1.Interaction) string {
+func kindsOf(in []v1.InteractionEntry) string {
 	var k []string
 	for _, i := range in {
 		k = append(k, string(i.Kind))

@@ -23,7 +23,7 @@ const (
 
 // record appends one interaction to a lead (conflict retries, dedupe by id, room kept
 // for replies near the bound: internal/leadrecord) and says what happened.
-func (s *Server) record(ctx context.Context, endpoint string, key client.ObjectKey, in v1.Interaction) string {
+func (s *Server) record(ctx context.Context, endpoint string, key client.ObjectKey, in v1.InteractionEntry) string {
 	out, err := leadrecord.Append(ctx, s.Reader, s.Client, key, in)
 	result := string(out)
 	switch {
@@ -50,7 +50,7 @@ func (s *Server) count(endpoint string, kind v1.InteractionKind, outcome string)
 
 // rateReply sets a reply's quality (from the text unless given) and whether it asks for
 // a human (a buying keyword of the lead's policy). The text is read here and dropped.
-func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.Interaction, text string, given *int32) {
+func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.InteractionEntry, text string, given *int32) {
 	q := classify.Quality(text)
 	if given != nil {
 		q = *given

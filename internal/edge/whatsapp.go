@@ -117,7 +117,7 @@ func (s *Server) recordStatus(ctx context.Context, st waStatus) string {
 	if kind == v1.InteractionDeliveryFailed && len(st.Errors) > 0 {
 		s.Log.Info("whatsapp delivery failed", "namespace", ns, "lead", lead, "errorCode", st.Errors[0].Code)
 	}
-	in := v1.Interaction{At: unixTime(st.Timestamp, s.Clock.Now()), Kind: kind, Medium: waMedium,
+	in := v1.InteractionEntry{At: unixTime(st.Timestamp, s.Clock.Now()), Kind: kind, Medium: waMedium,
 		Direction: v1.Outbound, TouchKey: key, ID: clip("wa:"+st.Status+":"+st.ID, 200), By: waBy}
 	return s.record(ctx, waEndpoint, leadKey(ns, lead), in)
 }
@@ -145,7 +145,7 @@ func (s *Server) recordMessage(ctx context.Context, m waMessage) string {
 			continue
 		}
 		matched++
-		in := v1.Interaction{At: unixTime(m.Timestamp, s.Clock.Now()), Kind: v1.InteractionReply, Medium: waMedium,
+		in := v1.InteractionEntry{At: unixTime(m.Timestamp, s.Clock.Now()), Kind: v1.InteractionReply, Medium: waMedium,
 			Direction: v1.Inbound, ID: clip("wa:msg:"+m.ID, 200), By: waBy}
 		s.rateReply(ctx, l, &in, m.text(), nil)
 		out := s.record(ctx, waEndpoint, client.ObjectKeyFromObject(l), in)

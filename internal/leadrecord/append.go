@@ -48,7 +48,7 @@ var leadLocks sync.Map // client.ObjectKey -> *sync.Mutex
 
 // Append adds in to the lead's spec.interactions. Reads go to r (uncached, so a retry
 // sees the newest lead).
-func Append(ctx context.Context, r client.Reader, w client.Writer, key client.ObjectKey, in v1.Interaction) (Outcome, error) {
+func Append(ctx context.Context, r client.Reader, w client.Writer, key client.ObjectKey, in v1.InteractionEntry) (Outcome, error) {
 	mu, _ := leadLocks.LoadOrStore(key, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()

@@ -27,8 +27,8 @@ type recordFlags struct {
 }
 
 // interaction turns the flags into the entry to append, or says what is wrong.
-func (f *recordFlags) interaction(now time.Time) (v1.Interaction, error) {
-	var in v1.Interaction
+func (f *recordFlags) interaction(now time.Time) (v1.InteractionEntry, error) {
+	var in v1.InteractionEntry
 	kinds := map[string]bool{"--call": f.call, "--reply": f.reply, "--meeting": f.meeting, "--bounce": f.bounce,
 		"--unsubscribe": f.unsubscribe, "--note": f.note}
 	var set []string
@@ -142,7 +142,7 @@ func runRecord(ctx context.Context, args []string, env Env) error {
 // derivedID names an entry recorded without --id by what it says (kind, time to the
 // second, recorder, touch), so the same command run twice by accident, say after a
 // timeout, still records once; anything that differs is a different event.
-func derivedID(in v1.Interaction) string {
+func derivedID(in v1.InteractionEntry) string {
 	q := int32(0)
 	if in.Quality != nil {
 		q = *in.Quality
@@ -152,7 +152,7 @@ func derivedID(in v1.Interaction) string {
 }
 
 // appendInteraction records one entry; false when an entry with its id exists.
-func appendInteraction(ctx context.Context, c client.Client, key client.ObjectKey, in v1.Interaction) (bool, error) {
+func appendInteraction(ctx context.Context, c client.Client, key client.ObjectKey, in v1.InteractionEntry) (bool, error) {
 	out, err := leadrecord.Append(ctx, c, c, key, in)
 	if errors.Is(err, leadrecord.ErrNotFound) {
 		return false, fmt.Errorf("lead %q not found in namespace %q", key.Name, key.Namespace)

@@ -199,7 +199,7 @@ func simulate(o simOptions) ([]simLead, simSummary, error) {
 // quality drawn from the mix, some hours later; a rep records each call task half an
 // hour after it was assigned.
 func (o simOptions) responder(rng *rand.Rand) cadence.Responder {
-	return func(t v1.TouchRecord, now time.Time) (cadence.Outcome, *v1.Interaction) {
+	return func(t v1.TouchRecord, now time.Time) (cadence.Outcome, *v1.InteractionEntry) {
 		outcome := cadence.Sent
 		if t.PerformedBy == v1.PerformedByOwner {
 			outcome = cadence.TaskAssigned
@@ -215,7 +215,7 @@ func (o simOptions) responder(rng *rand.Rand) cadence.Responder {
 			return outcome, cadence.ReplyAt(now.Add(time.Duration(1+rng.IntN(47))*time.Hour), q)
 		}
 		if outcome == cadence.TaskAssigned {
-			return outcome, &v1.Interaction{At: metav1.NewTime(now.Add(30 * time.Minute)), Kind: v1.InteractionCallNoAnswer,
+			return outcome, &v1.InteractionEntry{At: metav1.NewTime(now.Add(30 * time.Minute)), Kind: v1.InteractionCallNoAnswer,
 				Direction: v1.Outbound, TouchKey: t.Key}
 		}
 		return outcome, nil
