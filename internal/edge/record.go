@@ -8,7 +8,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
-	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/classify"
 	"github.com/followup-io/followup-operator/internal/leadrecord"
 )
@@ -56,7 +55,7 @@ func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.InteractionEn
 		q = *given
 	}
 	in.Quality = &q
-	if text != "" && cadence.BuyingIntent(text, s.handToHumanKeywords(ctx, l)) {
+	if text != "" && classify.BuyingIntent(text, s.handToHumanKeywords(ctx, l)) {
 		in.HandToHuman = true
 	}
 }

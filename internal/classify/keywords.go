@@ -1,4 +1,4 @@
-package cadence
+package classify
 
 import (
 	"strings"
@@ -23,22 +23,6 @@ func BuyingIntent(text string, keywords []string) bool {
 			return true
 		}
 		if len(kw) > 1 && containsPhrase(words, kw) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsPhrase(words, phrase []string) bool {
-	for i := 0; i+len(phrase) <= len(words); i++ {
-		match := true
-		for j := range phrase {
-			if words[i+j] != phrase[j] {
-				match = false
-				break
-			}
-		}
-		if match {
 			return true
 		}
 	}
