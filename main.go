@@ -21,6 +21,8 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/edge"
 )
 
 // options are the manager's command-line settings.
@@ -99,7 +101,10 @@ func run(o options) error {
 		return fmt.Errorf("creating manager: %w", err)
 	}
 
-	if err := setupControllers(mgr, o); err != nil {
+	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency}); err != nil {
+		return err
+	}
+	if err := edge.Setup(mgr, edge.Options{Addr: o.edgeAddr, ConfigDir: o.edgeConfigDir, Namespaces: splitList(o.namespaces)}); err != nil {
 		return err
 	}
 

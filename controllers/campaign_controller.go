@@ -23,12 +23,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/measures"
 	"github.com/followup-io/followup-operator/internal/metrics"
 )
-
-// LeadCampaignIndex is the field index of leads by spec.source.campaign.
-const LeadCampaignIndex = "spec.source.campaign"
 
 
 const (
@@ -45,6 +43,9 @@ type CampaignReconciler struct {
 	Clock    clock.PassiveClock
 	// Debounce delays recomputes after lead events; DefaultCampaignDebounce when zero.
 	Debounce time.Duration
+	// Loads are the reps' leads as the lead controller assigns them; this controller
+	// only shows them in status.reps (it is that field's one writer).
+	Loads *RepLoads
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=campaigns,verbs=get;list;watch
@@ -78,7 +79,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionStalled)
 
 	var leads v1.LeadList
-	if err := r.List(ctx, &leads, client.InNamespace(c.Namespace), client.MatchingFields{LeadCampaignIndex: c.Name}); err != nil {
+	if err := r.List(ctx, &leads, client.InNamespace(c.Namespace), client.MatchingFields{indexes.LeadCampaign: c.Name}); err != nil {
 		return ctrl.Result{}, err
 	}
 	o := measures.Options{Now: r.Clock.Now(), Spend: c.Spec.Spend, Targets: c.Spec.Targets}
@@ -100,7 +101,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		top[d] = measures.Breakdown(leads.Items, d, short)
 	}
 	st.Breakdowns = statusBreakdowns(top)
-	st.Reps = repLoads(&c, leads.Items)
+	st.Reps = repLoads(&c, r.Loads)
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
 	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))
 	if len(recs) > 0 {
@@ -108,7 +109,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	} else {
 		setCond(st, c.Generation, v1.ConditionActionNeeded, metav1.ConditionFalse, "NoRecommendations", "no decision rule fired")
 	}
-	metrics.SetCampaign(c.Namespace, c.Name, stageCounts(leads.Items), gaugeMeasures(overall))
+	metrics.SetCampaign(c.Namespace, c.Name, phaseCounts(leads.Items), gaugeMeasures(overall))
 	return ctrl.Result{RequeueAfter: windowResync}, r.writeStatus(ctx, &c, st, recs)
 }
 
@@ -154,15 +155,6 @@ func (r *CampaignReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	if r.Debounce <= 0 {
 		r.Debounce = DefaultCampaignDebounce
-	}
-	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1.Lead{}, LeadCampaignIndex,
-		func(o client.Object) []string {
-			if c := o.(*v1.Lead).Spec.Source.Campaign; c != "" {
-				return []string{c}
-			}
-			return nil
-		}); err != nil {
-		return err
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		// Only spec changes re-measure at once; our own status writes must not feed back.

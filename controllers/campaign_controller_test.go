@@ -17,6 +17,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/indexes"
 )
 
 // statusWriteCounter counts status patches per campaign name, to prove the debounce.
@@ -54,6 +55,9 @@ func startCampaignController(t *testing.T, now time.Time) *statusWriteCounter {
 	t.Helper()
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := indexes.Setup(context.Background(), mgr.GetFieldIndexer()); err != nil {
 		t.Fatal(err)
 	}
 	counter := &statusWriteCounter{Client: mgr.GetClient(), writes: map[string]int{}}

@@ -71,16 +71,12 @@ func statusBreakdowns(groups map[measures.Dimension][]measures.Group) []v1.Campa
 	return out
 }
 
-// repLoads counts each rep's open leads (not closed, not finally dormant) over all of the
+// repLoads are each rep's open leads (not closed, not finally dormant) over all of the
 // campaign's leads, windowed or not: capacity is about today's work.
-func repLoads(c *v1.Campaign, leads []v1.Lead) []v1.RepLoad {
+func repLoads(c *v1.Campaign, loads *RepLoads) []v1.RepLoad {
 	open := map[string]int32{}
-	for i := range leads {
-		l := &leads[i]
-		if l.Spec.Outcome != nil || l.Status.Stage == "dormant (final)" || l.Status.Owner == "" {
-			continue
-		}
-		open[l.Status.Owner]++
+	if loads != nil {
+		open = loads.Loads(c.Namespace, c.Name)
 	}
 	out := make([]v1.RepLoad, 0, len(c.Spec.Reps))
 	for _, rep := range c.Spec.Reps {
@@ -106,14 +102,15 @@ func summary(m measures.Measures) string {
 	return fmt.Sprintf("%d leads in window, %d contacted, SLA attainment %.2f", m.Leads, m.Contacted, m.SLAAttainment)
 }
 
-func stageCounts(leads []v1.Lead) map[string]int {
+// phaseCounts counts leads by phase (a bounded set of values, for a metric label).
+func phaseCounts(leads []v1.Lead) map[string]int {
 	out := map[string]int{}
 	for i := range leads {
-		s := leads[i].Status.Stage
-		if s == "" {
-			s = "New"
+		p := string(leads[i].Status.Phase)
+		if p == "" {
+			p = "New"
 		}
-		out[s]++
+		out[p]++
 	}
 	return out
 }

@@ -40,6 +40,7 @@ type ChannelReconciler struct {
 
 	mu        sync.Mutex
 	lastFlush map[types.NamespacedName]time.Time
+	started   time.Time
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=channels,verbs=get;list;watch
@@ -64,28 +65,28 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if reason != v1.ReasonValid {
 		res.RequeueAfter = blockedRetry // the Secret or notify channel may appear; Secrets are not watched
 	}
-	delta, wait := r.takeStats(req.NamespacedName)
+	flush, wait := r.takeStats(req.NamespacedName, r.watermark(st))
 	if wait > 0 && (res.RequeueAfter == 0 || wait < res.RequeueAfter) {
 		res.RequeueAfter = wait
 	}
-	if delta != nil {
-		st.Sends += delta.sends
-		st.Failures += delta.failures
-		if delta.lastError != "" {
-			st.LastError = delta.lastError
-		}
-		if !delta.lastSendAt.IsZero() {
-			at := metav1.NewTime(delta.lastSendAt)
+	if flush.sends+flush.failures > 0 {
+		st.Sends += flush.sends
+		st.Failures += flush.failures
+		through := metav1.NewTime(flush.through)
+		st.CountedThrough = &through
+		if !flush.lastSendAt.IsZero() && (st.LastSendAt == nil || flush.lastSendAt.After(st.LastSendAt.Time)) {
+			at := metav1.NewTime(flush.lastSendAt)
 			st.LastSendAt = &at
 		}
+	}
+	if flush.lastError != "" {
+		st.LastError = flush.lastError
 	}
 	if equality.Semantic.DeepEqual(before, st) {
 		return res, nil
 	}
 	if err := r.Status().Update(ctx, &ch); err != nil {
-		if delta != nil {
-			r.Stats.giveBack(req.NamespacedName, delta)
-		}
+		r.Stats.giveBack(req.NamespacedName, flush)
 		if apierrors.IsConflict(err) {
 			return ctrl.Result{RequeueAfter: conflictRetry}, nil
 		}
@@ -101,11 +102,24 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	return res, nil
 }
 
-// takeStats hands out a channel's pending counters at most once per flush interval;
-// wait is how long until the next flush is allowed when counters are still pending.
-func (r *ChannelReconciler) takeStats(key types.NamespacedName) (*channelDelta, time.Duration) {
+// watermark is the instant up to which the channel's counters are complete. A channel
+// counted by an older version (counters but no watermark) starts from this process's
+// start, so the touches already in its counters are not counted again.
+func (r *ChannelReconciler) watermark(st *v1.ChannelStatus) time.Time {
+	switch {
+	case st.CountedThrough != nil:
+		return st.CountedThrough.Time
+	case st.Sends > 0 || st.Failures > 0:
+		return r.started
+	}
+	return time.Time{}
+}
+
+// takeStats hands out a channel's settled counts at most once per flush interval; wait
+// is how long until the next flush when counts are still pending.
+func (r *ChannelReconciler) takeStats(key types.NamespacedName, watermark time.Time) (channelFlush, time.Duration) {
 	if r.Stats == nil || !r.Stats.has(key) {
-		return nil, 0
+		return channelFlush{}, 0
 	}
 	every := r.FlushEvery
 	if every <= 0 {
@@ -113,15 +127,21 @@ func (r *ChannelReconciler) takeStats(key types.NamespacedName) (*channelDelta, 
 	}
 	now := r.Clock.Now()
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.lastFlush == nil {
 		r.lastFlush = map[types.NamespacedName]time.Time{}
 	}
 	if last, ok := r.lastFlush[key]; ok && now.Sub(last) < every {
-		return nil, every - now.Sub(last)
+		r.mu.Unlock()
+		return channelFlush{}, every - now.Sub(last)
 	}
 	r.lastFlush[key] = now
-	return r.Stats.take(key), 0
+	r.mu.Unlock()
+	f := r.Stats.take(key, watermark)
+	var wait time.Duration
+	if f.pending {
+		wait = every
+	}
+	return f, wait
 }
 
 // check says whether the channel can deliver: its Secret (and the key it names) exists,
@@ -154,8 +174,9 @@ func (r *ChannelReconciler) check(ctx context.Context, ch *v1.Channel) (reason, 
 	return v1.ReasonValid, fmt.Sprintf("%s channel ready", ch.Spec.Type), nil
 }
 
-// SetupWithManager watches channels and the senders' news.
+// SetupWithManager watches channels and the counters' news.
 func (r *ChannelReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.started = r.Clock.Now()
 	b := ctrl.NewControllerManagedBy(mgr).
 		For(&v1.Channel{}, builder.WithPredicates(predicate.GenerationChangedPredicate{}))
 	if r.Stats != nil {

@@ -14,7 +14,6 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
-	"github.com/followup-io/followup-operator/internal/cadence"
 )
 
 func newChannelReconciler(start time.Time) (*controllers.ChannelReconciler, *testingclock.FakeClock) {
@@ -95,8 +94,21 @@ func TestChannelReadinessFollowsItsSecretAndNotifyChannel(t *testing.T) {
 	}
 }
 
-// TestChannelCountersAreFlushedInBatches: sends are folded into status at most once per
-// flush interval, so a busy channel does not cost a write per message.
+// sentLead is a lead whose touches on the hook channel were sent at the given times.
+func sentLead(ns, name string, at ...time.Time) *v1.Lead {
+	l := &v1.Lead{}
+	l.Namespace, l.Name = ns, name
+	for i, t := range at {
+		pt := metav1.NewTime(t)
+		l.Status.Touches = append(l.Status.Touches, v1.TouchRecord{Number: int32(i + 1), Key: fmt.Sprint(name, i), Channel: "hook",
+			Result: v1.TouchSent, PerformedAt: &pt})
+	}
+	return l
+}
+
+// TestChannelCountersAreFlushedInBatches: sends counted from the leads' touch records are
+// folded into status at most once per flush interval, and only once they settled, so a
+// busy channel does not cost a write per message.
 func TestChannelCountersAreFlushedInBatches(t *testing.T) {
 	ns := newNamespace(t)
 	start := mustTime("2026-11-16T09:00:00Z")
@@ -109,13 +121,17 @@ func TestChannelCountersAreFlushedInBatches(t *testing.T) {
 	_, got := reconcileChannel(t, r, ch)
 	rv := got.ResourceVersion
 
-	for i := 0; i < 3; i++ {
-		r.Stats.Observed(ns, "hook", v1.ChannelWebhook, cadence.Sent, "", time.Millisecond)
-	}
-	r.Stats.Observed(ns, "hook", v1.ChannelWebhook, cadence.Transient, "HTTP 503", time.Millisecond)
+	h := r.Stats.Handler()
+	before := sentLead(ns, "a")
+	after := sentLead(ns, "a", start, start, start)
+	after.Status.Touches = append(after.Status.Touches, v1.TouchRecord{Key: "f", Channel: "hook", Result: v1.TouchPending, Attempts: 1, Message: "HTTP 503 (attempt 1 of 10)"})
+	before.Status.Touches = append(before.Status.Touches, v1.TouchRecord{Key: "f", Channel: "hook", Result: v1.TouchPending})
+	h.OnUpdate(before, after)
+	h.OnUpdate(after, after) // a repeat of the same state counts nothing
+	clk.Step(2 * time.Minute) // past the settle time
 	_, got = reconcileChannel(t, r, ch)
 	if got.Status.Sends != 3 || got.Status.Failures != 1 || got.Status.LastError != "HTTP 503" ||
-		got.Status.LastSendAt == nil || !got.Status.LastSendAt.Time.Equal(start) {
+		got.Status.LastSendAt == nil || !got.Status.LastSendAt.Time.Equal(start) || got.Status.CountedThrough == nil {
 		t.Fatalf("after the first flush: %+v", got.Status)
 	}
 	if got.ResourceVersion == rv {
@@ -124,17 +140,53 @@ func TestChannelCountersAreFlushedInBatches(t *testing.T) {
 	rv = got.ResourceVersion
 
 	clk.Step(2 * time.Second)
-	for i := 0; i < 100; i++ {
-		r.Stats.Observed(ns, "hook", v1.ChannelWebhook, cadence.Sent, "", time.Millisecond)
-	}
+	h.OnUpdate(sentLead(ns, "b"), sentLead(ns, "b", clk.Now()))
 	res, got := reconcileChannel(t, r, ch)
 	if got.ResourceVersion != rv || res.RequeueAfter != 8*time.Second {
 		t.Fatalf("within the flush interval: wrote=%v, requeue %s (want no write, 8s)", got.ResourceVersion != rv, res.RequeueAfter)
 	}
-	clk.Step(8 * time.Second)
+	clk.Step(2 * time.Minute)
 	_, got = reconcileChannel(t, r, ch)
-	if got.Status.Sends != 103 || got.Status.Failures != 1 {
-		t.Errorf("after the second flush: sends %d failures %d, want 103 and 1", got.Status.Sends, got.Status.Failures)
+	if got.Status.Sends != 4 || got.Status.Failures != 1 {
+		t.Errorf("after the second flush: sends %d failures %d, want 4 and 1", got.Status.Sends, got.Status.Failures)
+	}
+}
+
+// TestChannelCountersSurviveARestart: a process dies with counted sends it never wrote;
+// the next process sees every lead again (the informer's first list) and counts exactly
+// the touches after the written watermark.
+func TestChannelCountersSurviveARestart(t *testing.T) {
+	ns := newNamespace(t)
+	start := mustTime("2026-11-16T09:00:00Z")
+	r, clk := newChannelReconciler(start)
+	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
+	if err := k8s.Create(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	reconcileChannel(t, r, ch)
+	// Five sends at 09:00, written at 09:02.
+	lead := sentLead(ns, "a", start, start, start, start, start)
+	r.Stats.Handler().OnUpdate(sentLead(ns, "a"), lead)
+	clk.Step(2 * time.Minute)
+	_, got := reconcileChannel(t, r, ch)
+	if got.Status.Sends != 5 {
+		t.Fatalf("sends %d, want 5", got.Status.Sends)
+	}
+	// Seven more at 09:03, counted but not written: the process is killed.
+	t2 := start.Add(3 * time.Minute)
+	later := sentLead(ns, "b", t2, t2, t2, t2, t2, t2, t2)
+	r.Stats.Handler().OnUpdate(sentLead(ns, "b"), later)
+
+	// The new process lists both leads; only lead b's sends are after the watermark.
+	clk.Step(5 * time.Minute)
+	r2, _ := newChannelReconciler(clk.Now())
+	r2.Clock = clk
+	r2.Stats.Handler().OnAdd(lead, true)
+	r2.Stats.Handler().OnAdd(later, true)
+	_, got = reconcileChannel(t, r2, ch)
+	if got.Status.Sends != 12 {
+		t.Errorf("after the restart: sends %d, want 12 (5 written + 7 recovered, none twice)", got.Status.Sends)
 	}
 }
 

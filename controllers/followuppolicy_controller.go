@@ -18,11 +18,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
-
-// policyChannelIndex indexes policies by the channels they name.
-const policyChannelIndex = "spec.channels"
 
 // FollowUpPolicyReconciler validates policies and reports whether leads can use them.
 type FollowUpPolicyReconciler struct {
@@ -100,16 +98,6 @@ func (r *FollowUpPolicyReconciler) check(ctx context.Context, p *v1.FollowUpPoli
 
 // SetupWithManager watches policies and the channels they name.
 func (r *FollowUpPolicyReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1.FollowUpPolicy{}, policyChannelIndex,
-		func(o client.Object) []string {
-			var names []string
-			for _, ref := range policy.ChannelRefs(&o.(*v1.FollowUpPolicy).Spec) {
-				names = append(names, ref.Channel)
-			}
-			return names
-		}); err != nil {
-		return err
-	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.FollowUpPolicy{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.policiesForChannel),
@@ -121,7 +109,7 @@ func (r *FollowUpPolicyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 func (r *FollowUpPolicyReconciler) policiesForChannel(ctx context.Context, o client.Object) []reconcile.Request {
 	var list v1.FollowUpPolicyList
 	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
-		client.MatchingFields{policyChannelIndex: o.GetName()}); err != nil {
+		client.MatchingFields{indexes.PolicyChannel: o.GetName()}); err != nil {
 		log.FromContext(ctx).Error(err, "listing policies for channel")
 		return nil
 	}

@@ -10,7 +10,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/dispatch"
 )
 
 func mustTime(s string) time.Time {
@@ -65,7 +69,10 @@ func TestLeadLifecycle(t *testing.T) {
 	if got.Status.Owner != "anna" || got.Status.FirstResponse.Summary != "Met (0s)" {
 		t.Errorf("owner %q, SLA %q", got.Status.Owner, got.Status.FirstResponse.Summary)
 	}
-	if s := conditionText(got, v1.ConditionFirstResponseSLA); !strings.HasPrefix(s, "True/Met: first contact 0s after submission, within the 1h deadline") {
+	if got.Status.Phase != v1.PhaseInCadence || got.Status.Step != 2 || got.Status.Steps != 3 || got.Status.Round != 0 {
+		t.Errorf("phase %s step %d/%d round %d", got.Status.Phase, got.Status.Step, got.Status.Steps, got.Status.Round)
+	}
+	if s := conditionText(got, v1.ConditionFirstResponseSLA); !strings.HasPrefix(s, "True/Met: first contact 0s after submission, within the 1h deadline counted in the team's working hours") {
 		t.Errorf("FirstResponseSLA = %s", s)
 	}
 	if s := conditionText(got, v1.ConditionReady); s != "True/InCadence: 2/3 send-catalog" {
@@ -90,22 +97,32 @@ func TestLeadLifecycle(t *testing.T) {
 	h.clock.SetTime(mustTime("2026-11-18T08:00:00Z"))
 	h.step(l, "3/3 call-with-offer", 2, 2, 48*time.Hour)
 
-	// Touch 3 is a call: a task for the owner, open until the rep records the outcome.
+	// Touch 3 is a call: a task for the owner, due within 24 working hours (Tuesday
+	// 15:00 Berlin), and announced in anna's chat.
 	h.clock.SetTime(mustTime("2026-11-20T08:00:00Z"))
-	got = h.step(l, "3/3 call-with-offer (task open)", 3, 2, 0)
-	if last := got.Status.Touches[2]; last.Result != v1.TouchTaskAssigned || !h.sent.Deliveries()[2].Task {
+	got = h.step(l, "3/3 call-with-offer (task open)", 3, 2, 102*time.Hour)
+	last := got.Status.Touches[2]
+	if last.Result != v1.TouchTaskAssigned || !h.sent.Deliveries()[2].Task || h.sent.Deliveries()[2].Notify != "anna-chat" {
 		t.Errorf("touch 3 = %+v", last)
 	}
+	if got.Status.Phase != v1.PhaseAwaitingTask || got.Status.NextTouchAt == nil || !got.Status.NextTouchAt.Time.Equal(mustTime("2026-11-24T14:00:00Z")) {
+		t.Errorf("phase %s, next %v: want the task deadline", got.Status.Phase, got.Status.NextTouchAt)
+	}
 
-	// The rep records a call with no answer: the cadence is over, dormant for 720h.
+	// The rep records a call with no answer: the cadence is over, dormant for 720h. The
+	// Interaction object is folded into the lead and removed.
 	h.clock.SetTime(mustTime("2026-11-20T09:00:00Z"))
 	h.record(l, v1.InteractionEntry{At: metav1.NewTime(h.clock.Now()), Kind: v1.InteractionCallNoAnswer, Direction: v1.Outbound})
 	got = h.step(l, "dormant", 3, 1, 720*time.Hour)
 	if s := conditionText(got, v1.ConditionDormant); s != "True/NoAnswer: no answer after the last step; reactivation at 2026-12-20T09:00:00Z" {
 		t.Errorf("Dormant = %s", s)
 	}
-	if got.Status.Touches[2].Result != v1.TouchDone {
-		t.Errorf("task not closed by the recorded call: %+v", got.Status.Touches[2])
+	if got.Status.Touches[2].Result != v1.TouchDone || len(got.Status.Interactions) != 1 {
+		t.Errorf("task not closed by the recorded call: %+v, interactions %d", got.Status.Touches[2], len(got.Status.Interactions))
+	}
+	var inbox v1.InteractionList
+	if err := k8s.List(context.Background(), &inbox, client.InNamespace(h.ns)); err != nil || len(inbox.Items) != 0 {
+		t.Errorf("%d Interaction objects left after the fold (%v)", len(inbox.Items), err)
 	}
 
 	// Reactivation starts on Sunday 20 December; its touch waits for Monday 09:00 Warsaw.
@@ -113,18 +130,23 @@ func TestLeadLifecycle(t *testing.T) {
 	got = h.step(l, "reactivation 1: 1/1 win-back", 3, 1, 23*time.Hour)
 	h.clock.SetTime(mustTime("2026-12-21T08:00:00Z"))
 	got = h.step(l, "dormant (final)", 4, 2, 0)
-	if s := conditionText(got, v1.ConditionDormant); !strings.HasPrefix(s, "True/Final") {
-		t.Errorf("Dormant = %s", s)
+	if s := conditionText(got, v1.ConditionDormant); !strings.HasPrefix(s, "True/Final") || got.Status.Phase != v1.PhaseFinished {
+		t.Errorf("Dormant = %s, phase %s", s, got.Status.Phase)
 	}
 
+	// One event per reconcile that changed something, named by its main transition.
 	eventually(t, 10*time.Second, func() string {
 		ev := eventsFor(t, got)
-		want := map[string]int{"TouchDue": 4, "TouchPerformed": 3, "TaskAssigned": 1, "SLAMet": 1, "Dormant": 2,
-			"Reactivated": 1, "OwnerAssigned": 1}
-		for reason, n := range want {
-			if len(ev[reason]) != n {
-				return fmt.Sprintf("%d %s events, want %d", len(ev[reason]), reason, n)
+		want := map[string]int{"TouchPerformed": 2, "TaskAssigned": 1, "Dormant": 2, "Reactivated": 1}
+		n := 0
+		for reason, list := range ev {
+			n += len(list)
+			if len(list) != want[reason] {
+				return fmt.Sprintf("%d %s events, want %d", len(list), reason, want[reason])
 			}
+		}
+		if n != 6 {
+			return fmt.Sprintf("%d events, want 6", n)
 		}
 		return ""
 	})
@@ -134,13 +156,16 @@ func TestLeadLifecycle(t *testing.T) {
 	}
 }
 
-// TestLeadSLABreachEscalatesThenHandOff: a high-tier lead on a Saturday cannot be
-// touched until Monday; the deadline warning, the breach, the escalation and a
-// quality-3 reply follow each other on the fake clock.
-func TestLeadSLABreachEscalatesThenHandOff(t *testing.T) {
+// TestLeadEscalationLadderAndHandOff: a high-tier lead on a Saturday under a calendar
+// clock cannot be touched until Monday. The owner is warned before the deadline, the
+// team lead told at the breach, the lead reassigned; then a quality-3 reply hands it to
+// the new owner, whom no channel reaches: the lead says so instead of claiming the owner
+// was told.
+func TestLeadEscalationLadderAndHandOff(t *testing.T) {
 	start := mustTime("2026-11-21T10:00:00Z") // Saturday
 	h := newHarness(t, start)
 	h.fixtures()
+	calendar(t, h.ns, "industrial")
 	l := h.lead("nordwind", "high", start)
 
 	got := h.step(l, "1/3 introduce", 0, 1, 45*time.Minute)
@@ -148,23 +173,30 @@ func TestLeadSLABreachEscalatesThenHandOff(t *testing.T) {
 		t.Errorf("FirstResponseSLA = %s", s)
 	}
 	h.clock.SetTime(mustTime("2026-11-21T10:45:00Z"))
-	h.step(l, "1/3 introduce", 0, 1, 15*time.Minute)
+	h.step(l, "1/3 introduce", 0, 2, 15*time.Minute)
+	if n := h.sent.Notices(); len(n) != 1 || n[0].Channel != "anna-chat" || n[0].Reason != "SLAAtRisk" || n[0].Key == "" {
+		t.Errorf("warning notices %+v", n)
+	}
 	h.clock.SetTime(mustTime("2026-11-21T11:00:00Z"))
 	// Monday 09:00 in Warsaw is 08:00Z: 45h away.
-	got = h.step(l, "1/3 introduce", 0, 1, 45*time.Hour)
-	if s := conditionText(got, v1.ConditionFirstResponseSLA); s != "False/Breached: no contact by the deadline 2026-11-21T11:00:00Z (1h after submission)" {
+	got = h.step(l, "1/3 introduce", 0, 2, 45*time.Hour)
+	if s := conditionText(got, v1.ConditionFirstResponseSLA); s != "False/Breached: no contact by the deadline 2026-11-21T11:00:00Z (1h counted around the clock)" {
 		t.Errorf("FirstResponseSLA = %s", s)
 	}
-	if got.Status.Owner != "jonas" || !got.Status.FirstResponse.Escalated {
-		t.Errorf("after the breach: owner %q (want jonas, reassigned), escalated %v", got.Status.Owner, got.Status.FirstResponse.Escalated)
+	fr := got.Status.FirstResponse
+	if got.Status.Owner != "jonas" || !fr.Warned || !fr.Escalated || !fr.Reassigned {
+		t.Errorf("after the breach: owner %q (want jonas), rungs %+v", got.Status.Owner, fr)
 	}
-	if n := h.sent.Notices(); len(n) != 1 || n[0].Channel != "lead-chat" || n[0].Reason != "SLABreached" {
+	if n := h.sent.Notices(); len(n) != 2 || n[1].Channel != "lead-chat" || n[1].Reason != "SLABreached" {
 		t.Errorf("notices %+v", n)
+	}
+	if s := conditionText(got, v1.ConditionDelivering); !strings.HasPrefix(s, "False/NoticeUndeliverable: Reassigned notice to jonas: no channel reaches jonas") {
+		t.Errorf("Delivering = %s", s)
 	}
 	h.clock.SetTime(mustTime("2026-11-21T12:00:00Z"))
 	h.step(l, "1/3 introduce", 0, 0, 44*time.Hour)
 
-	// The customer writes: "send me a PI" (quality 3). No touch follows; the owner is told.
+	// The customer writes: "send me a PI" (quality 3). No touch follows.
 	h.record(l, v1.InteractionEntry{At: metav1.NewTime(h.clock.Now()), Kind: v1.InteractionReply, Direction: v1.Inbound, Quality: ptr.To[int32](3)})
 	got = h.step(l, "handed-off", 0, 1, 0)
 	if s := conditionText(got, v1.ConditionEngaged); s != "True/Replied: 1 replies, 0 turns, best quality 3, customer wrote first" {
@@ -175,18 +207,44 @@ func TestLeadSLABreachEscalatesThenHandOff(t *testing.T) {
 	}
 	h.clock.SetTime(mustTime("2026-11-23T08:00:00Z"))
 	h.step(l, "handed-off", 0, 0, 0)
-	if n := h.sent.Notices(); len(n) != 2 || n[1].Reason != "HandedToHuman" || n[1].Owner != "jonas" {
-		t.Errorf("notices %+v", n)
-	}
 	eventually(t, 10*time.Second, func() string {
 		ev := eventsFor(t, got)
-		for reason, n := range map[string]int{"SLAAtRisk": 1, "SLABreached": 1, "Reassigned": 1, "HandedToHuman": 1} {
+		for reason, n := range map[string]int{"OwnerAssigned": 1, "NoticeSent": 1, "SLABreached": 1, "HandedToHuman": 1} {
 			if len(ev[reason]) != n {
-				return fmt.Sprintf("%d %s events, want %d", len(ev[reason]), reason, n)
+				return fmt.Sprintf("%d %s events, want %d: %v", len(ev[reason]), reason, n, ev)
 			}
 		}
-		if ev["SLABreached"][0].Type != "Warning" {
-			return "SLABreached is not a Warning"
+		if e := ev["SLABreached"][0]; e.Type != "Warning" || !strings.Contains(e.Note, "reassigned from anna to jonas") {
+			return "SLABreached: " + e.Type + " " + e.Note
+		}
+		if e := ev["HandedToHuman"][0]; !strings.Contains(e.Note, "owner jonas NOT told: no channel reaches jonas") {
+			return "HandedToHuman must say the owner was not told: " + e.Note
+		}
+		return ""
+	})
+}
+
+// calendar switches a policy's first-response targets to the calendar clock.
+func calendar(t *testing.T, ns, name string) {
+	t.Helper()
+	var p v1.FollowUpPolicy
+	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &p); err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Spec.FirstResponse {
+		p.Spec.FirstResponse[i].Clock = v1.ClockCalendar
+	}
+	if err := k8s.Update(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, func() string {
+		if _, s := policyHealth(t, client.ObjectKeyFromObject(&p)); !strings.HasPrefix(s, "Ready=True") {
+			return s
+		}
+		var cur v1.FollowUpPolicy
+		_ = k8s.Get(context.Background(), client.ObjectKeyFromObject(&p), &cur)
+		if cur.Status.ObservedGeneration != cur.Generation {
+			return "policy not observed yet"
 		}
 		return ""
 	})
@@ -217,8 +275,8 @@ func TestLeadStaleCacheSendsNothing(t *testing.T) {
 	}
 }
 
-// TestLeadCrashBetweenSendAndRecord: the result write fails after the send (the
-// process "dies"); the next reconcile resends with the same key and records once.
+// TestLeadCrashBetweenSendAndRecord: the result write fails after the send and the
+// process dies; the new process resends with the same key and records once.
 func TestLeadCrashBetweenSendAndRecord(t *testing.T) {
 	start := mustTime("2026-11-16T09:00:00Z")
 	h := newHarness(t, start)
@@ -237,6 +295,7 @@ func TestLeadCrashBetweenSendAndRecord(t *testing.T) {
 		t.Fatalf("after the crash, want the intent only: %+v", got.Status.Touches)
 	}
 	key := got.Status.Touches[0].Key
+	h.restart()
 	h.poke(l)
 	got = h.get(l)
 	if h.sent.Count(key) != 2 || len(h.sent.Deliveries()) != 2 {
@@ -245,6 +304,94 @@ func TestLeadCrashBetweenSendAndRecord(t *testing.T) {
 	if len(got.Status.Touches) != 1 || got.Status.Touches[0].Result != v1.TouchSent || got.Status.Touches[0].Key != key {
 		t.Errorf("after the resend: %+v", got.Status.Touches)
 	}
+}
+
+// TestLeadChangedDuringASendIsRecordedOnce: someone changes the lead while its touch is
+// on the wire, so the result write conflicts; nothing is sent again and the touch is
+// recorded as sent once the newer lead is read (before, the result was dropped and the
+// touch went out twice). A failed write without a conflict keeps the outcome too.
+func TestLeadChangedDuringASendIsRecordedOnce(t *testing.T) {
+	start := mustTime("2026-11-16T09:00:00Z")
+	h := newHarness(t, start)
+	h.fixtures()
+	l := h.lead("busy", "high", start)
+	h.sent.Answer = func(d dispatch.Delivery) dispatch.Result {
+		cur := h.get(l)
+		cur.Spec.Vars = map[string]string{"edited": "during the send"}
+		if err := k8s.Update(context.Background(), cur); err != nil {
+			t.Error(err)
+		}
+		return dispatch.Result{Outcome: cadence.Sent, MessageID: "wamid.HBgL"}
+	}
+	h.poke(l)
+	h.sent.Answer = nil
+	if got := h.get(l); got.Status.Touches[0].Result != v1.TouchPending {
+		t.Fatalf("the conflicting write landed: %+v", got.Status.Touches[0])
+	}
+	h.poke(l)
+	got := h.get(l)
+	if n := len(h.sent.Deliveries()); n != 1 {
+		t.Errorf("%d deliveries, want 1", n)
+	}
+	if tr := got.Status.Touches[0]; tr.Result != v1.TouchSent || tr.MessageID != "wamid.HBgL" {
+		t.Errorf("touch = %+v, want sent with the provider's message id", tr)
+	}
+
+	// A write that fails for another reason: the outcome waits for the next reconcile.
+	h.clock.SetTime(mustTime("2026-11-18T08:00:00Z"))
+	h.failWrite = func(l *v1.Lead) bool { return l.Status.Touches[len(l.Status.Touches)-1].Result == v1.TouchSent }
+	if _, err := h.r.Reconcile(context.Background(), reqFor(l)); err == nil {
+		t.Fatal("want the injected failure")
+	}
+	h.failWrite = nil
+	h.poke(l)
+	if got = h.get(l); len(h.sent.Deliveries()) != 2 || got.Status.Touches[1].Result != v1.TouchSent {
+		t.Errorf("after a failed write: %d deliveries, touch 2 %+v", len(h.sent.Deliveries()), got.Status.Touches[1])
+	}
+}
+
+// TestTemplateThatDoesNotRenderIsNeverSent: a template that fails for one lead's data
+// sends nothing; the touch fails with the reason, the lead and the policy say so, and
+// the cadence goes on.
+func TestTemplateThatDoesNotRenderIsNeverSent(t *testing.T) {
+	start := mustTime("2026-11-16T09:00:00Z")
+	h := newHarness(t, start)
+	h.fixtures()
+	var p v1.FollowUpPolicy
+	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: h.ns, Name: "industrial"}, &p); err != nil {
+		t.Fatal(err)
+	}
+	p.Spec.Templates["intro"] = v1.MessageTemplate{Subject: "About {{ .Product }}", Body: "{{ slice .Product 0 40 }}: the full name"}
+	if err := k8s.Update(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, func() string {
+		var cur v1.FollowUpPolicy
+		_ = k8s.Get(context.Background(), client.ObjectKeyFromObject(&p), &cur)
+		if cur.Status.ObservedGeneration != cur.Generation {
+			return "policy not observed yet"
+		}
+		return ""
+	})
+	l := h.lead("short-product", "high", start) // "CNC laser" is shorter than 40
+	// Nothing reached the customer, so the SLA warning (09:45) is the next thing due.
+	got := h.step(l, "2/3 send-catalog", 0, 2, 45*time.Minute)
+	tr := got.Status.Touches[0]
+	if tr.Result != v1.TouchFailed || !strings.Contains(tr.Message, "template intro does not render for this lead") {
+		t.Errorf("touch 1 = %+v", tr)
+	}
+	if s := conditionText(got, v1.ConditionDelivering); !strings.HasPrefix(s, "False/TemplateRenderFailed: touch 1 (introduce): template intro does not render") {
+		t.Errorf("Delivering = %s", s)
+	}
+	eventually(t, 10*time.Second, func() string {
+		if len(eventsFor(t, got)["TemplateRenderFailed"]) != 1 {
+			return "no TemplateRenderFailed event on the lead"
+		}
+		if len(eventsFor(t, &p)["TemplateRenderFailed"]) != 1 {
+			return "no TemplateRenderFailed event on the policy"
+		}
+		return ""
+	})
 }
 
 func TestLeadWaitsForItsPolicy(t *testing.T) {
@@ -261,8 +408,8 @@ func TestLeadWaitsForItsPolicy(t *testing.T) {
 	if s := conditionText(got, v1.ConditionStalled); s != `True/PolicyNotFound: policy "industrial" not found in namespace `+h.ns {
 		t.Errorf("Stalled = %s", s)
 	}
-	if res.RequeueAfter != 30*time.Second || len(h.sent.Deliveries()) != 0 {
-		t.Errorf("requeue %s, deliveries %d", res.RequeueAfter, len(h.sent.Deliveries()))
+	if got.Status.Phase != v1.PhaseBlocked || res.RequeueAfter != 30*time.Second || len(h.sent.Deliveries()) != 0 {
+		t.Errorf("phase %s requeue %s, deliveries %d", got.Status.Phase, res.RequeueAfter, len(h.sent.Deliveries()))
 	}
 	h.fixtures()
 	h.poke(l)

@@ -30,9 +30,11 @@ type harness struct {
 	writes atomic.Int64
 	// failWrite, when set, fails the lead status write it returns true for.
 	failWrite func(l *v1.Lead) bool
+	seq       int
 	// stale, when set, is served instead of the stored lead on Get.
-	stale *v1.Lead
-	r     *controllers.LeadReconciler
+	stale  *v1.Lead
+	r      *controllers.LeadReconciler
+	client client.Client
 }
 
 func newHarness(t *testing.T, start time.Time) *harness {
@@ -60,8 +62,16 @@ func newHarness(t *testing.T, start time.Time) *harness {
 			return c.SubResource(sub).Update(ctx, obj, opts...)
 		},
 	})
-	h.r = &controllers.LeadReconciler{Client: c, Recorder: recorder, Clock: h.clock, Dispatcher: h.sent}
+	h.client = c
+	h.restart()
 	return h
+}
+
+// restart replaces the reconciler, as a new operator process would: the sends in
+// flight and their outcomes, and the rep reservations, are gone.
+func (h *harness) restart() {
+	h.r = &controllers.LeadReconciler{Client: h.client, Recorder: recorder, Clock: h.clock, Dispatcher: h.sent,
+		Sends: controllers.NewSendQueue(h.clock, true), Loads: controllers.NewRepLoads()}
 }
 
 // fixtures creates the channels, a Berlin business-hours policy with three steps and a
@@ -76,6 +86,8 @@ func (h *harness) fixtures() {
 		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "tasks", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelTask}},
 		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "lead-chat", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
 			Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/hook", Format: "Slack"}}},
+		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "anna-chat", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+			Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/anna", Format: "Slack"}}},
 		&v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "industrial", Namespace: h.ns}, Spec: v1.FollowUpPolicySpec{
 			Schedule: v1.Schedule{TimeZone: "Europe/Berlin"},
 			Steps: []v1.Step{
@@ -89,7 +101,7 @@ func (h *harness) fixtures() {
 		}},
 		&v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "cnc", Namespace: h.ns}, Spec: v1.CampaignSpec{
 			Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "industrial",
-			Reps: []v1.Rep{{Name: "anna"}, {Name: "mei", Unavailable: true}, {Name: "jonas"}}}},
+			Reps: []v1.Rep{{Name: "anna", Chat: "anna-chat"}, {Name: "mei", Unavailable: true}, {Name: "jonas"}}}},
 	}
 	for _, o := range objs {
 		if err := k8s.Create(ctx, o); err != nil {
@@ -136,13 +148,20 @@ func (h *harness) get(l *v1.Lead) *v1.Lead {
 	return &got
 }
 
-// record appends interactions to a lead's spec, as a rep or the inbound edge would.
+// record creates Interaction objects for a lead, as the inbound edge or kubectl
+// followup would.
 func (h *harness) record(l *v1.Lead, ins ...v1.InteractionEntry) {
 	h.t.Helper()
-	cur := h.get(l)
-	cur.Spec.Interactions = append(cur.Spec.Interactions, ins...)
-	if err := k8s.Update(context.Background(), cur); err != nil {
-		h.t.Fatal(err)
+	for _, in := range ins {
+		h.seq++
+		if in.ID == "" {
+			in.ID = fmt.Sprintf("test-%d", h.seq)
+		}
+		obj := &v1.Interaction{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("%s-%d", l.Name, h.seq), Namespace: l.Namespace},
+			Spec: v1.InteractionSpec{Lead: l.Name, InteractionEntry: in}}
+		if err := k8s.Create(context.Background(), obj); err != nil {
+			h.t.Fatal(err)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
@@ -40,6 +41,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	recorder = mgr.GetEventRecorder("followup-operator")
+	if err := indexes.Setup(context.Background(), mgr.GetFieldIndexer()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	// The policy controller runs in the manager; lead tests drive LeadReconciler
 	// directly with a fake clock (see lead_controller_test.go).
 	if err := (&controllers.FollowUpPolicyReconciler{Client: mgr.GetClient(),

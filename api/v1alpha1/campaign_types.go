@@ -234,15 +234,13 @@ type CampaignStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=30
 	Breakdowns []CampaignBreakdown `json:"breakdowns,omitempty"`
-	// reps are the open leads per rep, for least-loaded assignment and capacity.
+	// reps are the open leads per rep, as the lead controller counts them for
+	// assignment and capacity.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=100
 	Reps []RepLoad `json:"reps,omitempty"`
-	// nextRep is the round-robin position for assignment.
-	// +optional
-	NextRep int32 `json:"nextRep,omitempty"`
 }
 
 // Campaign is a source of leads and the measures that steer its ad spend.

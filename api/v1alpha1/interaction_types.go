@@ -22,6 +22,7 @@ type InteractionSpec struct {
 // lead never contend for the lead object, and no event is refused for lack of room.
 // +kubebuilder:object:root=true
 // +kubebuilder:resource:shortName=fint,categories=followup
+// +kubebuilder:selectablefield:JSONPath=`.spec.lead`
 // +kubebuilder:validation:XValidation:rule="has(self.spec.id) && size(self.spec.id) > 0",message="spec.id is required: the source's id of the event, so it is recorded once"
 // +kubebuilder:printcolumn:name="Lead",type=string,JSONPath=`.spec.lead`
 // +kubebuilder:printcolumn:name="Kind",type=string,JSONPath=`.spec.kind`

@@ -540,7 +540,8 @@ type EarlierInteractions struct {
 	Delivered int32 `json:"delivered,omitempty"`
 	// +optional
 	Read int32 `json:"read,omitempty"`
-	// firstContactAt is the first contact among the compacted entries.
+	// firstContactAt is the first contact we made (a touch, call or message) among the
+	// compacted entries and the touch records dropped by the bound.
 	// +optional
 	FirstContactAt *metav1.Time `json:"firstContactAt,omitempty"`
 	// firstReplyAt is the first reply among them.
@@ -626,6 +627,7 @@ type NoticeRecord struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=ld,categories=followup
+// +kubebuilder:selectablefield:JSONPath=`.spec.source.campaign`
 // +kubebuilder:printcolumn:name="Company",type=string,JSONPath=`.spec.contact.company`
 // +kubebuilder:printcolumn:name="Stage",type=string,JSONPath=`.status.stage`
 // +kubebuilder:printcolumn:name="Next Touch",type=string,JSONPath=`.status.nextTouchAt`

@@ -7,30 +7,27 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
-// BenchmarkEvaluate measures one decision for a lead mid-cadence with a realistic
+// BenchmarkTransition measures one transition for a lead mid-cadence with a realistic
 // history (3 touches, 6 interactions): the cost the controller pays per reconcile.
-func BenchmarkEvaluate(b *testing.B) {
+func BenchmarkTransition(b *testing.B) {
 	l := lead("Europe/Warsaw", "high", "2026-11-16T09:00:00Z")
 	p := industrial()
 	now := at("2026-11-16T09:00:00Z")
 	for i := 0; i < 3; i++ {
-		d, _ := Evaluate(Input{Now: now, Policy: p, Revision: "r", Lead: l, Channels: channels})
-		Apply(&l.Status, d, "r")
-		if d.Due != nil {
-			rec := d.Due.Record
-			Record(&rec, Sent, "", now)
-			UpsertTouch(&l.Status, rec)
+		in := input(l, p, now)
+		if res := decide(b, in); res.Touch != nil {
+			send(b, in, res, Sent, "")
 		}
 		now = now.Add(50 * time.Hour)
 	}
 	for i := 0; i < 6; i++ {
-		l.Spec.Interactions = append(l.Spec.Interactions, v1.InteractionEntry{At: l.Status.Touches[0].Due, Kind: v1.InteractionDelivered})
+		l.Status.Interactions = append(l.Status.Interactions, v1.InteractionEntry{At: l.Status.Touches[0].Due, Kind: v1.InteractionDelivered})
 	}
-	in := Input{Now: now, Policy: p, Revision: "r", Lead: l, Channels: channels}
+	in := input(l, p, now)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Evaluate(in); err != nil {
+		if _, err := Transition(in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -44,7 +41,7 @@ func BenchmarkSimulateCadence(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		l := lead("America/Chicago", "standard", "2026-11-16T15:00:00Z")
 		start := SubmittedAt(l)
-		if _, err := Simulate(p, "r", l, channels, start, start.Add(10*week), callsAnswerTasks); err != nil {
+		if _, err := Simulate(input(l, p, start), start.Add(10*week), callsAnswerTasks); err != nil {
 			b.Fatal(err)
 		}
 	}

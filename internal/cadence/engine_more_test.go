@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -54,18 +55,15 @@ func TestReplyAtEveryStageStopsTheCadence(t *testing.T) {
 func TestCustomerWritesFirst(t *testing.T) {
 	l := lead("Europe/Berlin", "high", "2026-11-21T10:00:00Z") // Saturday: no touch till Monday
 	l.Spec.Interactions = []v1.InteractionEntry{*ReplyAt(at("2026-11-21T10:20:00Z"), 2)}
-	d, err := Evaluate(Input{Now: at("2026-11-23T09:00:00Z"), Policy: industrial(), Revision: "r", Lead: l, Channels: channels})
-	if err != nil {
-		t.Fatal(err)
+	res := decide(t, input(l, industrial(), at("2026-11-23T09:00:00Z")))
+	if en := res.Status.Engagement; !en.CustomerInitiated || en.Turns != 0 {
+		t.Errorf("engagement = %+v, want customer-initiated with no turn", en)
 	}
-	if !d.Engagement.CustomerInitiated || d.Engagement.Turns != 0 {
-		t.Errorf("engagement = %+v, want customer-initiated with no turn", d.Engagement)
+	if fr := res.Status.FirstResponse; fr.State != v1.SLAMet || fr.Summary != "Met (20m)" {
+		t.Errorf("a reply is first contact: SLA = %s %q", fr.State, fr.Summary)
 	}
-	if d.SLA.State != v1.SLAMet || d.SLA.Summary != "Met (20m)" {
-		t.Errorf("a reply is first contact: SLA = %s %q", d.SLA.State, d.SLA.Summary)
-	}
-	if d.Due != nil || d.Phase != PhaseStopped {
-		t.Errorf("phase %s, due %v: want stopped and nothing sent", d.Phase, d.Due)
+	if res.Touch != nil || res.Status.Phase != v1.PhaseStopped {
+		t.Errorf("phase %s, due %v: want stopped and nothing sent", res.Status.Phase, res.Touch)
 	}
 }
 
@@ -93,16 +91,16 @@ func TestOtherStopEvents(t *testing.T) {
 	} {
 		l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 		l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.NewTime(at("2026-11-16T12:00:00Z")), Kind: kind}}
-		d, _ := Evaluate(Input{Now: at("2026-11-18T09:00:00Z"), Policy: industrial(), Lead: l, Channels: channels})
-		if d.Stage != want || d.Due != nil || !d.NextAt.IsZero() {
-			t.Errorf("%s: stage %q due %v next %v", kind, d.Stage, d.Due, d.NextAt)
+		res := decide(t, input(l, industrial(), at("2026-11-18T09:00:00Z")))
+		if res.Status.Stage != want || res.Status.Phase != v1.PhaseStopped || res.Touch != nil || !res.NextAt.IsZero() {
+			t.Errorf("%s: stage %q phase %s due %v next %v", kind, res.Status.Stage, res.Status.Phase, res.Touch, res.NextAt)
 		}
 	}
 	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 	l.Spec.Outcome = &v1.Outcome{Result: v1.OutcomeWon, At: metav1.NewTime(at("2026-11-17T09:00:00Z"))}
-	d, _ := Evaluate(Input{Now: at("2026-11-18T09:00:00Z"), Policy: industrial(), Lead: l, Channels: channels})
-	if d.Phase != PhaseWon || d.Due != nil || d.Escalate {
-		t.Errorf("won lead: %+v", d)
+	res := decide(t, input(l, industrial(), at("2026-11-18T09:00:00Z")))
+	if res.Status.Phase != v1.PhaseWon || res.Touch != nil || len(res.Status.Notices) != 0 {
+		t.Errorf("won lead: phase %s touch %v notices %v", res.Status.Phase, res.Touch, res.Status.Notices)
 	}
 }
 
@@ -148,68 +146,108 @@ func TestWeeklyCapsAreNeverExceeded(t *testing.T) {
 
 func TestChannelFallback(t *testing.T) {
 	p := industrial()
-	in := func(l *v1.Lead) Input {
-		return Input{Now: at("2026-11-16T09:00:00Z"), Policy: p, Revision: "r", Lead: l, Channels: channels}
-	}
+	now := at("2026-11-16T09:00:00Z")
 	// A contact with no email goes straight to the WhatsApp fallback.
 	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 	l.Spec.Contact.Email = ""
-	d, _ := Evaluate(in(l))
-	if d.Due == nil || d.Due.Record.Channel != "whatsapp" {
-		t.Fatalf("unreachable by email: due %+v", d.Due)
+	if res := decide(t, input(l, p, now)); res.Touch == nil || res.Touch.Record.Channel != "whatsapp" {
+		t.Fatalf("unreachable by email: due %+v", res.Touch)
 	}
 
 	// A permanent failure on email moves the same touch, same key, to WhatsApp; a
 	// failure there makes it a task for the owner.
 	l = lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
-	d, _ = Evaluate(in(l))
-	Apply(&l.Status, d, "r")
-	rec := d.Due.Record
-	key := rec.Key
-	Record(&rec, Permanent, "HTTP 400", at("2026-11-16T09:00:01Z"))
-	UpsertTouch(&l.Status, rec)
-	d, _ = Evaluate(in(l))
-	if d.Due == nil || !d.Due.Retry || d.Due.Record.Channel != "whatsapp" || d.Due.Record.Key != key {
-		t.Fatalf("after email failed: due %+v", d.Due)
+	in := input(l, p, now)
+	res := decide(t, in)
+	key := res.Touch.Record.Key
+	res = send(t, in, res, Permanent, "HTTP 400")
+	if res.Touch == nil || !res.Touch.Retry || res.Touch.Record.Channel != "whatsapp" || res.Touch.Record.Key != key {
+		t.Fatalf("after email failed: due %+v", res.Touch)
 	}
-	rec = d.Due.Record
-	Record(&rec, Permanent, "HTTP 400", at("2026-11-16T09:00:02Z"))
-	UpsertTouch(&l.Status, rec)
-	d, _ = Evaluate(in(l))
-	if d.Due == nil || d.Due.Record.PerformedBy != v1.PerformedByOwner || d.Due.Record.Channel != "" {
-		t.Fatalf("after every channel failed: want a task for the owner, due %+v", d.Due)
+	res = send(t, in, res, Permanent, "HTTP 400")
+	if res.Touch == nil || res.Touch.Record.PerformedBy != v1.PerformedByOwner || res.Touch.Record.Channel != "" || res.Touch.Record.Key != key {
+		t.Fatalf("after every channel failed: want a task for the owner, due %+v", res.Touch)
+	}
+	res = send(t, in, res, TaskAssigned, "task for anna")
+	if tr := l.Status.Touches[0]; tr.Result != v1.TouchTaskAssigned || tr.TaskDeadline == nil || res.Status.Phase != v1.PhaseAwaitingTask {
+		t.Fatalf("task not open with a deadline: %+v phase %s", tr, res.Status.Phase)
+	}
+}
+
+// TestNoTaskForNobody: a lead without an owner whose channels all fail records a failed
+// touch and goes on; it never becomes a task for an empty owner (the touch that was
+// lost after 80 kills ended as "task for ").
+func TestNoTaskForNobody(t *testing.T) {
+	p := industrial()
+	p.Steps[0].Fallback = nil
+	now := at("2026-11-16T09:00:00Z")
+	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
+	l.Spec.Owner = ""
+	in := input(l, p, now)
+	res := decide(t, in)
+	for i := 0; i < MaxAttempts; i++ {
+		res = send(t, in, res, Transient, "HTTP 503")
+		if next := l.Status.Touches[0].NextAttemptAt; next != nil {
+			in.Now = next.Time
+			if res = decide(t, in); res.Touch == nil {
+				t.Fatalf("attempt %d: retry not due at its time", i+2)
+			}
+		}
+	}
+	first := l.Status.Touches[0]
+	if first.Result != v1.TouchFailed || first.PerformedBy == v1.PerformedByOwner || !strings.Contains(first.Message, "no owner") {
+		t.Fatalf("touch 1 = %+v, want failed with the reason", first)
+	}
+	if res.Status.Phase != v1.PhaseInCadence || res.Status.Stage != "2/3 send-catalog" {
+		t.Errorf("the cadence must go on: phase %s stage %q", res.Status.Phase, res.Status.Stage)
+	}
+	if c := cond(res.Status, v1.ConditionDelivering); c != "False/ChannelFailing" {
+		t.Errorf("Delivering = %s", c)
+	}
+}
+
+// TestRateLimitDoesNotCountAsAFailure: a touch deferred by the channel's rate limit any
+// number of times still gets every attempt when the channel then fails.
+func TestRateLimitDoesNotCountAsAFailure(t *testing.T) {
+	now := at("2026-11-16T09:00:00Z")
+	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
+	in := input(l, industrial(), now)
+	res := decide(t, in)
+	for i := 0; i < 50; i++ {
+		ApplyTouchOutcome(&l.Status, TouchOutcome{Key: res.Touch.Record.Key, Outcome: Deferred, Message: "rate limited", RetryAt: in.Now.Add(time.Second)}, in.Now)
+		in.Now = in.Now.Add(time.Second)
+		res = decide(t, in)
+		if res.Touch == nil || res.Touch.Record.Channel != "email" || res.Touch.Record.Attempts != 0 {
+			t.Fatalf("deferral %d: %+v", i+1, res.Touch)
+		}
 	}
 }
 
 func TestTransientFailuresBackOffThenFallBack(t *testing.T) {
 	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 	now := at("2026-11-16T09:00:00Z")
-	in := func() Input {
-		return Input{Now: now, Policy: industrial(), Revision: "r", Lead: l, Channels: channels}
-	}
-	d, _ := Evaluate(in())
-	Apply(&l.Status, d, "r")
-	rec := d.Due.Record
+	p := industrial()
+	p.Escalation = nil // no SLA rung to wake the lead between retries
+	in := input(l, p, now)
+	res := decide(t, in)
 	var waits []time.Duration
 	for i := 0; i < MaxAttempts; i++ {
-		Record(&rec, Transient, "HTTP 503", now)
-		UpsertTouch(&l.Status, rec)
-		d, _ = Evaluate(in())
+		res = send(t, in, res, Transient, "HTTP 503")
+		rec := l.Status.Touches[0]
 		if rec.NextAttemptAt == nil {
 			break
 		}
-		if d.Due != nil || !d.NextAt.Equal(rec.NextAttemptAt.Time) {
-			t.Fatalf("attempt %d: want a wait until %s, got due=%v next=%s", i+1, rec.NextAttemptAt, d.Due, d.NextAt)
+		if res.Touch != nil || res.NextAt.After(rec.NextAttemptAt.Time) {
+			t.Fatalf("attempt %d: want a wait until %s, got due=%v next=%s", i+1, rec.NextAttemptAt, res.Touch, res.NextAt)
 		}
-		waits = append(waits, rec.NextAttemptAt.Sub(now))
-		now = rec.NextAttemptAt.Time
-		d, _ = Evaluate(in())
-		if d.Due == nil || d.Due.Record.Channel != "email" {
+		waits = append(waits, rec.NextAttemptAt.Sub(in.Now))
+		in.Now = rec.NextAttemptAt.Time
+		if res = decide(t, in); res.Touch == nil || res.Touch.Record.Channel != "email" {
 			t.Fatalf("attempt %d: retry not due at its time", i+1)
 		}
-		rec = d.Due.Record
 	}
-	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute}
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
+		16 * time.Minute, 30 * time.Minute, 30 * time.Minute, 30 * time.Minute}
 	if len(waits) != len(want) {
 		t.Fatalf("waits %v, want %v", waits, want)
 	}
@@ -218,8 +256,8 @@ func TestTransientFailuresBackOffThenFallBack(t *testing.T) {
 			t.Fatalf("waits %v, want %v", waits, want)
 		}
 	}
-	if d.Due == nil || d.Due.Record.Channel != "whatsapp" {
-		t.Fatalf("after %d transient failures: want the fallback, got %+v", MaxAttempts, d.Due)
+	if res.Touch == nil || res.Touch.Record.Channel != "whatsapp" {
+		t.Fatalf("after %d transient failures: want the fallback, got %+v", MaxAttempts, res.Touch)
 	}
 }
 
@@ -228,69 +266,47 @@ func TestTransientFailuresBackOffThenFallBack(t *testing.T) {
 func TestPolicyEditKeepsProgressByStepName(t *testing.T) {
 	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 	now := at("2026-11-16T09:00:00Z")
-	d, _ := Evaluate(Input{Now: now, Policy: industrial(), Revision: "r1", Lead: l, Channels: channels})
-	Apply(&l.Status, d, "r1")
-	rec := d.Due.Record
-	Record(&rec, Sent, "", now)
-	UpsertTouch(&l.Status, rec)
+	in := input(l, industrial(), now)
+	send(t, in, decide(t, in), Sent, "")
 
 	edited := industrial()
 	edited.Steps = append([]v1.Step{edited.Steps[0],
 		{Name: "case-study", After: dur("24h"), Channel: "email", Template: "case", PerformedBy: v1.PerformedByAutomation}},
 		edited.Steps[1:]...)
-	d, _ = Evaluate(Input{Now: now.Add(24 * time.Hour), Policy: edited, Revision: "r2", Lead: l, Channels: channels})
-	if d.Due == nil || d.Due.Record.Step != "case-study" || d.Stage != "2/4 case-study" {
-		t.Fatalf("after inserting a step: stage %q due %+v", d.Stage, d.Due)
+	in = input(l, edited, now.Add(24*time.Hour))
+	in.Revision = "r2"
+	res := decide(t, in)
+	if res.Touch == nil || res.Touch.Record.Step != "case-study" || res.Status.Stage != "2/4 case-study" || res.Status.Step != 2 || res.Status.Steps != 4 {
+		t.Fatalf("after inserting a step: stage %q (%d/%d) due %+v", res.Status.Stage, res.Status.Step, res.Status.Steps, res.Touch)
 	}
-	if d.Due.Record.Key == Key("uid-1", "r1", 0, 2) {
+	if res.Touch.Record.Key == Key("uid-1", "r", 0, 2) {
 		t.Error("a new cadence revision must give new keys")
 	}
+	l.Status.Touches = l.Status.Touches[:1] // the case-study touch was never sent
 
 	removed := industrial()
 	removed.Steps = removed.Steps[1:] // introduce is gone
-	d, _ = Evaluate(Input{Now: now.Add(36 * time.Hour), Policy: removed, Revision: "r3", Lead: l, Channels: channels})
-	if d.Stage != "1/2 send-catalog" {
-		t.Errorf("after removing the done step: stage %q, want the new first step", d.Stage)
+	in = input(l, removed, now.Add(36*time.Hour))
+	if res = decide(t, in); res.Status.Stage != "1/2 send-catalog" {
+		t.Errorf("after removing the done step: stage %q, want the new first step", res.Status.Stage)
 	}
 }
 
 func TestSuspendSendsNothingButTheSLAMovesOn(t *testing.T) {
 	l := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
 	l.Spec.Suspend = true
-	d, _ := Evaluate(Input{Now: at("2026-11-16T09:00:00Z"), Policy: industrial(), Lead: l, Channels: channels})
-	if d.Due != nil || d.Stage != "suspended" {
-		t.Fatalf("suspended: %+v", d)
+	res := decide(t, input(l, industrial(), at("2026-11-16T09:00:00Z")))
+	if res.Touch != nil || res.Status.Stage != "suspended" || res.Status.Phase != v1.PhaseSuspended {
+		t.Fatalf("suspended: %+v", res.Status)
 	}
-	if want := at("2026-11-16T09:45:00Z"); !d.NextAt.Equal(want) {
-		t.Errorf("next wake-up %s, want the SLA warning at %s", d.NextAt, want)
+	// No warning to the owner of a lead someone paused on purpose, but the deadline
+	// still turns the SLA.
+	if want := at("2026-11-16T10:00:00Z"); !res.NextAt.Equal(want) {
+		t.Errorf("next wake-up %s, want the deadline %s", res.NextAt, want)
 	}
-}
-
-func TestEscalationTiming(t *testing.T) {
-	l := lead("Europe/Berlin", "high", "2026-11-21T10:00:00Z") // Saturday
-	in := func(now string) Decision {
-		d, err := Evaluate(Input{Now: at(now), Policy: industrial(), Lead: l, Channels: channels})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	d := in("2026-11-21T10:00:00Z")
-	if d.Warn || d.Escalate || !d.NextAt.Equal(at("2026-11-21T10:45:00Z")) {
-		t.Fatalf("at submission: warn=%v escalate=%v next=%s", d.Warn, d.Escalate, d.NextAt)
-	}
-	d = in("2026-11-21T10:45:00Z")
-	if !d.Warn || d.Escalate || !d.NextAt.Equal(at("2026-11-21T11:00:00Z")) {
-		t.Fatalf("15m before: warn=%v escalate=%v next=%s", d.Warn, d.Escalate, d.NextAt)
-	}
-	l.Status.FirstResponse.Warned = true
-	d = in("2026-11-21T11:00:00Z")
-	if !d.Escalate || d.SLA.State != v1.SLABreached || !d.NextAt.Equal(at("2026-11-23T08:00:00Z")) {
-		t.Fatalf("at the deadline: escalate=%v state=%s next=%s", d.Escalate, d.SLA.State, d.NextAt)
-	}
-	l.Status.FirstResponse.Escalated = true
-	if d = in("2026-11-21T12:00:00Z"); d.Escalate || d.Warn {
-		t.Fatal("escalation or warning repeated")
+	res = decide(t, input(l, industrial(), at("2026-11-16T10:00:00Z")))
+	if res.Status.FirstResponse.State != v1.SLABreached || len(res.Status.Notices) != 0 {
+		t.Errorf("at the deadline: %s, notices %v", res.Status.FirstResponse.State, res.Status.Notices)
 	}
 }
 
@@ -300,26 +316,21 @@ func TestNextAtIsAlwaysInTheFuture(t *testing.T) {
 	l := lead("America/Chicago", "high", "2026-11-16T09:00:00Z")
 	start := SubmittedAt(l)
 	for now := start; now.Before(start.Add(60 * day)); now = now.Add(97 * time.Minute) {
-		d, err := Evaluate(Input{Now: now, Policy: industrial(), Revision: "r", Lead: l, Channels: channels})
-		if err != nil {
-			t.Fatal(err)
+		in := input(l, industrial(), now)
+		res := decide(t, in)
+		if !res.NextAt.IsZero() && !res.NextAt.After(now) {
+			t.Fatalf("at %s: NextAt %s is not in the future", now, res.NextAt)
 		}
-		if !d.NextAt.IsZero() && !d.NextAt.After(now) {
-			t.Fatalf("at %s: NextAt %s is not in the future", now, d.NextAt)
-		}
-		Apply(&l.Status, d, "r")
-		if d.Due != nil {
-			rec := d.Due.Record
-			o, call := callsAnswerTasks(rec, now)
-			Record(&rec, o, "", now)
-			UpsertTouch(&l.Status, rec)
+		if res.Touch != nil {
+			o, call := callsAnswerTasks(res.Touch.Record, now)
+			send(t, in, res, o, "")
 			if call != nil {
 				l.Spec.Interactions = append(l.Spec.Interactions, *call)
 			}
 		}
 	}
-	if l.Status.Stage != "dormant (final)" {
-		t.Errorf("after 60 days: stage %q", l.Status.Stage)
+	if l.Status.Stage != "dormant (final)" || l.Status.Phase != v1.PhaseFinished {
+		t.Errorf("after 60 days: stage %q phase %s", l.Status.Stage, l.Status.Phase)
 	}
 }
 
@@ -332,8 +343,18 @@ func TestKeyIsDeterministic(t *testing.T) {
 
 func TestUnknownTierUsesTheStrictestDeadline(t *testing.T) {
 	l := lead("Europe/Berlin", "platinum", "2026-11-16T09:00:00Z")
-	d, _ := Evaluate(Input{Now: at("2026-11-16T09:00:00Z"), Policy: industrial(), Lead: l, Channels: channels})
-	if !d.SLA.Deadline.Equal(at("2026-11-16T10:00:00Z")) || !strings.Contains(d.SLA.TierNote, `tier "platinum" is not in the policy`) {
-		t.Errorf("deadline %s note %q", d.SLA.Deadline, d.SLA.TierNote)
+	res := decide(t, input(l, industrial(), at("2026-11-16T09:00:00Z")))
+	if !res.Status.FirstResponse.Deadline.Time.Equal(at("2026-11-16T10:00:00Z")) ||
+		!strings.Contains(meta.FindStatusCondition(res.Status.Conditions, v1.ConditionFirstResponseSLA).Message, `tier "platinum" is not in the policy`) {
+		t.Errorf("deadline %s conditions %+v", res.Status.FirstResponse.Deadline, res.Status.Conditions)
 	}
+}
+
+// cond renders a condition as Status/Reason.
+func cond(st v1.LeadStatus, typ string) string {
+	c := meta.FindStatusCondition(st.Conditions, typ)
+	if c == nil {
+		return "<none>"
+	}
+	return string(c.Status) + "/" + c.Reason
 }

@@ -12,6 +12,7 @@ type SLA struct {
 	Deadline    time.Time
 	ContactedAt time.Time // zero until first contact
 	State       v1.SLAState
+	Clock       v1.SLAClock
 	// Summary is stable between events (it never counts time live), so status is not
 	// rewritten as the clock moves: "Met (14m)", "Breached (+5m)", "Breached (no contact)".
 	Summary string
@@ -21,51 +22,66 @@ type SLA struct {
 	TierNote string
 }
 
-// deadlineFor is the first-response window for a tier. An unknown tier gets the
-// strictest window, so a typo never makes a lead wait longer.
-func deadlineFor(p *v1.FollowUpPolicySpec, tier string) (time.Duration, string) {
-	var strictest time.Duration
+// target is the first-response target for a tier. An unknown tier gets the strictest
+// window, so a typo never makes a lead wait longer.
+func target(p *v1.FollowUpPolicySpec, tier string) (v1.FirstResponseTarget, string) {
+	var strictest v1.FirstResponseTarget
 	for _, f := range p.FirstResponse {
 		if f.Tier == tier {
-			return f.Within.Duration, ""
+			return f, ""
 		}
-		if strictest == 0 || f.Within.Duration < strictest {
-			strictest = f.Within.Duration
+		if strictest.Within.Duration == 0 || f.Within.Duration < strictest.Within.Duration {
+			strictest = f
 		}
 	}
-	if strictest == 0 {
-		strictest = 24 * time.Hour
+	if strictest.Within.Duration == 0 {
+		strictest.Within.Duration = 24 * time.Hour
 	}
-	return strictest, fmt.Sprintf("tier %q is not in the policy; using the strictest deadline, %s", tier, short(strictest))
+	return strictest, fmt.Sprintf("tier %q is not in the policy; using the strictest deadline, %s", tier, Short(strictest.Within.Duration))
 }
 
-func firstResponse(p *v1.FollowUpPolicySpec, tier string, submitted, contacted, now time.Time) SLA {
-	within, note := deadlineFor(p, tier)
-	s := SLA{Deadline: submitted.Add(within), ContactedAt: contacted, TierNote: note}
+// deadline is submission plus the window, counted on the target's clock: only the
+// team's working hours (the default), or every hour.
+func deadline(t v1.FirstResponseTarget, submitted time.Time, team *Schedule) (time.Time, v1.SLAClock) {
+	if t.Clock == v1.ClockCalendar {
+		return submitted.Add(t.Within.Duration), v1.ClockCalendar
+	}
+	return team.Add(submitted, t.Within.Duration), v1.ClockBusinessHours
+}
+
+func firstResponse(p *v1.FollowUpPolicySpec, tier string, submitted, contacted, now time.Time, team *Schedule) SLA {
+	t, note := target(p, tier)
+	within := t.Within.Duration
+	s := SLA{ContactedAt: contacted, TierNote: note}
+	s.Deadline, s.Clock = deadline(t, submitted, team)
+	counted := "counted in the team's working hours"
+	if s.Clock == v1.ClockCalendar {
+		counted = "counted around the clock"
+	}
 	dl := s.Deadline.UTC().Format(time.RFC3339)
 	switch {
 	case !contacted.IsZero() && !contacted.After(s.Deadline):
 		s.State = v1.SLAMet
-		s.Summary = fmt.Sprintf("Met (%s)", short(contacted.Sub(submitted)))
-		s.Message = fmt.Sprintf("first contact %s after submission, within the %s deadline (%s)", short(contacted.Sub(submitted)), short(within), dl)
+		s.Summary = fmt.Sprintf("Met (%s)", Short(contacted.Sub(submitted)))
+		s.Message = fmt.Sprintf("first contact %s after submission, within the %s deadline %s (%s)", Short(contacted.Sub(submitted)), Short(within), counted, dl)
 	case !contacted.IsZero():
 		s.State = v1.SLABreached
-		s.Summary = fmt.Sprintf("Breached (+%s)", short(contacted.Sub(s.Deadline)))
-		s.Message = fmt.Sprintf("first contact %s late: deadline was %s (%s after submission)", short(contacted.Sub(s.Deadline)), dl, short(within))
+		s.Summary = fmt.Sprintf("Breached (+%s)", Short(contacted.Sub(s.Deadline)))
+		s.Message = fmt.Sprintf("first contact %s late: deadline was %s (%s %s)", Short(contacted.Sub(s.Deadline)), dl, Short(within), counted)
 	case now.Before(s.Deadline):
 		s.State = v1.SLAPending
 		s.Summary = "Pending"
-		s.Message = fmt.Sprintf("no contact yet; deadline %s (%s after submission)", dl, short(within))
+		s.Message = fmt.Sprintf("no contact yet; deadline %s (%s %s)", dl, Short(within), counted)
 	default:
 		s.State = v1.SLABreached
 		s.Summary = "Breached (no contact)"
-		s.Message = fmt.Sprintf("no contact by the deadline %s (%s after submission)", dl, short(within))
+		s.Message = fmt.Sprintf("no contact by the deadline %s (%s %s)", dl, Short(within), counted)
 	}
 	return s
 }
 
-// short prints a duration the way people read it: 45s, 14m, 2h5m, 3d4h.
-func short(d time.Duration) string {
+// Short prints a duration the way people read it: 45s, 14m, 2h5m, 3d4h.
+func Short(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}

@@ -44,10 +44,17 @@ type Delivery struct {
 type Result struct {
 	Outcome cadence.Outcome
 	Message string
+	// MessageID is the provider's id of the sent message (a WhatsApp wamid), when it
+	// returns one; receipts that carry only that id are matched to the touch by it.
+	MessageID string
+	// RetryAt is when a Deferred send may be tried again (the rate limit's next slot).
+	RetryAt time.Time
 }
 
-// Notice tells a person about a lead: a missed deadline, a hand-over.
+// Notice tells a person about a lead: a missed deadline, a hand-over, an overdue task.
 type Notice struct {
+	// Key identifies the notice; it is sent as the idempotency key.
+	Key     string
 	Lead    types.NamespacedName
 	Channel string
 	Owner   string
@@ -58,5 +65,5 @@ type Notice struct {
 // Dispatcher performs touches and notices.
 type Dispatcher interface {
 	Dispatch(ctx context.Context, d Delivery) Result
-	Notify(ctx context.Context, n Notice) error
+	Notify(ctx context.Context, n Notice) Result
 }

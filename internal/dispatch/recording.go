@@ -22,6 +22,8 @@ type Recording struct {
 	byKey      map[string]int
 	// Answer, when set, decides the outcome of a delivery.
 	Answer func(Delivery) Result
+	// NoticeAnswer, when set, decides the outcome of a notice.
+	NoticeAnswer func(Notice) Result
 }
 
 // Dispatch records d.
@@ -50,14 +52,19 @@ func (r *Recording) Dispatch(_ context.Context, d Delivery) Result {
 }
 
 // Notify records n.
-func (r *Recording) Notify(_ context.Context, n Notice) error {
+func (r *Recording) Notify(_ context.Context, n Notice) Result {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.notices = append(r.notices, n)
-	if r.Log.GetSink() != nil {
-		r.Log.Info("notice", "lead", n.Lead, "reason", n.Reason, "channel", n.Channel, "owner", n.Owner)
+	answer := r.NoticeAnswer
+	r.mu.Unlock()
+	res := Result{Outcome: cadence.Sent}
+	if answer != nil {
+		res = answer(n)
 	}
-	return nil
+	if r.Log.GetSink() != nil {
+		r.Log.Info("notice", "lead", n.Lead, "reason", n.Reason, "channel", n.Channel, "owner", n.Owner, "outcome", res.Outcome)
+	}
+	return res
 }
 
 // Deliveries returns a copy of what was dispatched, in order.

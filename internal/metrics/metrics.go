@@ -26,7 +26,7 @@ const (
 
 var (
 	leadsByState = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: NameLeadsByState, Help: "Leads of a campaign by stage, computed by the campaign controller.",
+		Name: NameLeadsByState, Help: "Leads of a campaign by phase (InCadence, Dormant, Won...), computed by the campaign controller.",
 	}, []string{"namespace", "campaign", "state"})
 
 	// Buckets from one minute to a week: first response is minutes for hot leads, days for cold ones.

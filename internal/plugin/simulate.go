@@ -21,6 +21,7 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/crddefaults"
+	"github.com/followup-io/followup-operator/internal/gather"
 	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
@@ -164,7 +165,9 @@ func simulate(o simOptions) ([]simLead, simSummary, error) {
 			l.Spec.Source.SubmittedAt = &metav1.Time{Time: start}
 		}
 		l.CreationTimestamp = metav1.NewTime(start)
-		_, err := cadence.Simulate(&p.Spec, rev, &l, channels, start, start.Add(o.horizon), o.responder(rng))
+		in := cadence.Input{Now: start, Lead: &l, PolicyName: p.Name, Policy: &p.Spec, Revision: rev, Channels: channels,
+			Reps: simReps()}
+		_, err := cadence.Simulate(in, start.Add(o.horizon), o.responder(rng))
 		if err != nil {
 			return nil, sum, fmt.Errorf("lead %s: %w", l.Name, err)
 		}
@@ -256,13 +259,24 @@ func printSimulation(w io.Writer, leads []simLead, sum simSummary) {
 		sum.Leads, 100*sum.SLAAttainment, sum.SLAMet, sum.SLABreached, sum.TouchesPerLead, 100*sum.ReplyShare, 100*sum.DormantShare)
 }
 
-// simChannels maps channel names to types: from a file, or every referenced channel
-// as a Webhook (reaches every lead).
-func simChannels(file string, p *v1.FollowUpPolicySpec) (map[string]v1.ChannelType, error) {
-	m := map[string]v1.ChannelType{}
+// simReps stands in for a campaign's reps: every lead has an owner, so task steps are
+// assigned, and a reassignment has someone to go to.
+func simReps() cadence.Reps {
+	return cadence.Reps{Campaign: "(simulated)", Count: 2, Pick: func(exclude string) (string, bool) {
+		if exclude == "owner" {
+			return "other-owner", true
+		}
+		return "owner", true
+	}}
+}
+
+// simChannels maps channel names to what the engine knows of them: from a file, or
+// every referenced channel as a ready Webhook (reaches every lead).
+func simChannels(file string, p *v1.FollowUpPolicySpec) (map[string]cadence.ChannelState, error) {
+	m := map[string]cadence.ChannelState{}
 	if file == "" {
 		for _, ref := range policy.ChannelRefs(p) {
-			m[ref.Channel] = v1.ChannelWebhook
+			m[ref.Channel] = cadence.ChannelState{Type: v1.ChannelWebhook, Ready: true}
 		}
 		return m, nil
 	}
@@ -275,7 +289,7 @@ func simChannels(file string, p *v1.FollowUpPolicySpec) (map[string]v1.ChannelTy
 		if err := crddefaults.Decode("Channel", doc, &ch); err != nil {
 			return nil, fmt.Errorf("%s document %d: %w", file, i+1, err)
 		}
-		m[ch.Name] = ch.Spec.Type
+		m[ch.Name] = gather.ChannelState(&ch)
 	}
 	return m, nil
 }

@@ -35,11 +35,13 @@ type Router struct {
 
 	mu       sync.Mutex
 	limiters map[types.NamespacedName]*channelLimiter
+	pruned   time.Time
 }
 
 type channelLimiter struct {
 	generation int64
 	limiter    *rate.Limiter
+	used       time.Time
 }
 
 // Option configures a Router.
@@ -110,7 +112,7 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	if d.Notify == "" {
 		return done
 	}
-	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, "Call task", taskText(d), d, nil)
+	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task", taskText(d), d, nil)
 	if res.Outcome != cadence.Sent {
 		if res.Outcome == cadence.Permanent {
 			res.Outcome = cadence.Transient // a broken chat channel is fixed by ops; keep the task
@@ -121,19 +123,18 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	return done
 }
 
-// Notify sends a notice to a Webhook channel.
-func (r *Router) Notify(ctx context.Context, n dispatch.Notice) error {
-	res := r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, "", n.Reason, noticeText(n),
-		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})
-	if res.Outcome != cadence.Sent {
-		return fmt.Errorf("notice to channel %s: %s (%s)", n.Channel, res.Outcome, res.Message)
+// Notify sends a notice to a Webhook channel, with its key as the idempotency key.
+func (r *Router) Notify(ctx context.Context, n dispatch.Notice) dispatch.Result {
+	if n.Channel == "" {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "no channel for the notice"}
 	}
-	return nil
+	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n),
+		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})
 }
 
 // notifyChannel posts text to a webhook channel: a chat format as a chat message, a
 // JSON webhook as a touch body with the notice.
-func (r *Router) notifyChannel(ctx context.Context, ns, name, key, title, text string, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
+func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task bool, title, text string, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
 	ch, creds, res, ok := r.channel(ctx, ns, name)
 	if !ok {
 		return res
@@ -146,7 +147,7 @@ func (r *Router) notifyChannel(ctx context.Context, ns, name, key, title, text s
 			return r.postChat(ctx, ch, creds, key, title, text)
 		}
 		d.Key, d.Channel = key, name
-		d.Task = key != ""
+		d.Task = task
 		d.Message.Subject, d.Message.Body = title, text
 		return r.sendWebhook(ctx, ch, creds, d, notice)
 	})
@@ -164,12 +165,12 @@ func (r *Router) channel(ctx context.Context, ns, name string) (*v1.Channel, Cre
 	return ch, creds, dispatch.Result{}, true
 }
 
-// send waits for the channel's rate limit, runs the attempt and reports it.
+// send waits for the channel's rate limit, runs the attempt and reports it. A send the
+// limit holds back longer than maxWait is Deferred to the limit's next slot: not an
+// attempt, so rate limiting never uses up a touch's retries.
 func (r *Router) send(ctx context.Context, ch *v1.Channel, ns string, attempt func() dispatch.Result) dispatch.Result {
-	if !r.allow(ctx, ns, ch) {
-		res := dispatch.Result{Outcome: cadence.Transient, Message: "rate limited"}
-		r.observe(ns, ch, res, 0)
-		return res
+	if next, ok := r.allow(ctx, ns, ch); !ok {
+		return dispatch.Result{Outcome: cadence.Deferred, Message: "rate limited", RetryAt: next}
 	}
 	start := time.Now()
 	res := attempt()
@@ -184,44 +185,63 @@ func (r *Router) observe(ns string, ch *v1.Channel, res dispatch.Result, latency
 }
 
 // allow takes a token from the channel's bucket (perMinute, burst of one minute's worth
-// at most 10), waiting up to maxWait. The bucket is rebuilt when the channel changes.
-func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) bool {
+// at most 10), waiting up to maxWait; refused, it says when a token is expected. The
+// bucket is rebuilt when the channel changes; buckets of channels unused for a while
+// are dropped.
+func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) (time.Time, bool) {
 	per := ch.Spec.RateLimit.PerMinute
 	if per <= 0 {
 		per = 60
 	}
 	key := types.NamespacedName{Namespace: ns, Name: ch.Name}
+	now := time.Now()
 	r.mu.Lock()
+	r.pruneLimiters(now)
 	cl, ok := r.limiters[key]
 	if !ok || cl.generation != ch.Generation {
-		burst := int(per)
-		if burst > 10 {
-			burst = 10
-		}
+		burst := int(min(per, 10))
 		cl = &channelLimiter{generation: ch.Generation, limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
 		r.limiters[key] = cl
 	}
+	cl.used = now
 	r.mu.Unlock()
-	res := cl.limiter.Reserve()
+	res := cl.limiter.ReserveN(now, 1)
 	if !res.OK() {
-		return false
+		return now.Add(time.Minute), false
 	}
-	delay := res.Delay()
+	delay := res.DelayFrom(now)
 	if delay == 0 {
-		return true
+		return now, true
 	}
 	if dl, ok := ctx.Deadline(); delay > r.maxWait || ok && time.Until(dl) < delay {
-		res.Cancel() // give the token back: this send is retried later instead
-		return false
+		res.CancelAt(now) // give the token back: this send is retried later instead
+		return now.Add(delay), false
 	}
 	t := time.NewTimer(delay)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return true
+		return now.Add(delay), true
 	case <-ctx.Done():
 		res.Cancel()
-		return false
+		return now.Add(delay), false
+	}
+}
+
+// limiterIdle is how long an unused channel's bucket is kept.
+const limiterIdle = 10 * time.Minute
+
+// pruneLimiters drops the buckets of channels unused for limiterIdle, at most once a
+// minute, so deleted and renamed channels do not pile up. Callers hold mu.
+func (r *Router) pruneLimiters(now time.Time) {
+	if now.Sub(r.pruned) < time.Minute {
+		return
+	}
+	r.pruned = now
+	for k, cl := range r.limiters {
+		if now.Sub(cl.used) > limiterIdle {
+			delete(r.limiters, k)
+		}
 	}
 }
 

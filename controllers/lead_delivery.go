@@ -1,0 +1,82 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/dispatch"
+	"github.com/followup-io/followup-operator/internal/gather"
+	"github.com/followup-io/followup-operator/internal/templates"
+)
+
+// touchJob renders a due touch and makes it a send. A message that does not render (or
+// renders empty) is never sent: the job reports Unrenderable with the reason.
+func (r *LeadReconciler) touchJob(l *v1.Lead, g *gather.Gathered, t *cadence.Touch) sendJob {
+	rec := t.Record
+	d := dispatch.Delivery{Key: rec.Key, Lead: client.ObjectKeyFromObject(l), Number: rec.Number, Step: rec.Step,
+		Channel: rec.Channel, Type: g.Channels[rec.Channel].Type, Task: rec.PerformedBy == v1.PerformedByOwner,
+		Owner: l.Status.Owner, Due: rec.Due.Time, Contact: l.Spec.Contact, Template: rec.Template, Notify: t.Notify}
+	lane := rec.Channel
+	if d.Task {
+		lane = "task:" + t.Notify
+	}
+	j := sendJob{key: rec.Key, lead: d.Lead, lane: l.Namespace + "/" + lane}
+	msg, problem := render(&g.Policy.Spec, l, rec)
+	if problem != "" && !d.Task {
+		j.run = func(context.Context) sendResult {
+			return sendResult{outcome: cadence.Unrenderable, message: problem}
+		}
+		return j
+	}
+	d.Message = msg
+	j.run = func(ctx context.Context) sendResult {
+		res := r.Dispatcher.Dispatch(ctx, d)
+		return sendResult{outcome: res.Outcome, message: res.Message, messageID: res.MessageID, retryAt: res.RetryAt}
+	}
+	return j
+}
+
+// noticeJob makes a notice a send.
+func (r *LeadReconciler) noticeJob(l *v1.Lead, n v1.NoticeRecord) sendJob {
+	notice := dispatch.Notice{Key: n.Key, Lead: client.ObjectKeyFromObject(l), Channel: n.Channel, Owner: l.Status.Owner,
+		Reason: string(n.Reason), Message: n.Message}
+	return sendJob{key: n.Key, lead: notice.Lead, lane: l.Namespace + "/" + n.Channel, run: func(ctx context.Context) sendResult {
+		res := r.Dispatcher.Notify(ctx, notice)
+		return sendResult{notice: true, outcome: res.Outcome, message: res.Message}
+	}}
+}
+
+// render fills a touch's template; problem says why it cannot be sent.
+func render(p *v1.FollowUpPolicySpec, l *v1.Lead, rec v1.TouchRecord) (templates.Rendered, string) {
+	if rec.Template == "" {
+		return templates.Rendered{}, "" // a task with no script
+	}
+	src, ok := p.Templates[rec.Template]
+	if !ok {
+		return templates.Rendered{}, fmt.Sprintf("template %s is not defined in the policy", rec.Template)
+	}
+	c, err := templates.Compile(rec.Template, templates.Source{Subject: src.Subject, Body: src.Body, Variables: src.Variables})
+	if err != nil {
+		return templates.Rendered{}, fmt.Sprintf("template %s does not parse: %v", rec.Template, err)
+	}
+	msg, err := c.Render(templateData(l, rec))
+	if err != nil {
+		return templates.Rendered{}, fmt.Sprintf("template %s does not render for this lead: %v", rec.Template, err)
+	}
+	if strings.TrimSpace(msg.Body) == "" {
+		return templates.Rendered{}, fmt.Sprintf("template %s renders an empty body for this lead", rec.Template)
+	}
+	return msg, ""
+}
+
+func templateData(l *v1.Lead, rec v1.TouchRecord) templates.Data {
+	c, s := l.Spec.Contact, l.Spec.Source
+	return templates.Data{FirstName: templates.FirstName(c.Name), Name: c.Name, Company: c.Company, Country: c.Country,
+		Product: l.Spec.Product, Owner: templates.Owner{Name: l.Status.Owner}, Campaign: s.Campaign, AdGroup: s.AdGroup,
+		Keyword: s.Keyword, Region: s.Region, Step: rec.Step, Touch: int(rec.Number), Vars: l.Spec.Vars}
+}

@@ -1,0 +1,76 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/indexes"
+	"github.com/followup-io/followup-operator/internal/senders"
+)
+
+// Options configure the controllers.
+type Options struct {
+	// Concurrency is how many leads are reconciled in parallel.
+	Concurrency int
+	// Clock drives every timer; the real clock when nil.
+	Clock clock.PassiveClock
+	// MaxRateWait is how long a send waits for its channel's rate limit before it is
+	// deferred to the limit's next slot (it waits on a send lane, not a reconcile worker).
+	MaxRateWait time.Duration
+}
+
+// Setup registers the field indexes, the senders and the four controllers with the
+// manager.
+func Setup(mgr ctrl.Manager, o Options) error {
+	ctx := context.Background()
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.RealClock{}
+	}
+	if o.MaxRateWait <= 0 {
+		o.MaxRateWait = 30 * time.Second
+	}
+	if err := indexes.Setup(ctx, mgr.GetFieldIndexer()); err != nil {
+		return fmt.Errorf("registering field indexes: %w", err)
+	}
+	recorder := mgr.GetEventRecorder("followup-operator")
+
+	// Counters and rep loads are read off the lead informer.
+	stats := NewChannelStats(clk)
+	loads := NewRepLoads()
+	leads, err := mgr.GetCache().GetInformer(ctx, &v1.Lead{})
+	if err != nil {
+		return err
+	}
+	if _, err := leads.AddEventHandler(stats.Handler()); err != nil {
+		return err
+	}
+	if _, err := leads.AddEventHandler(loads.Handler()); err != nil {
+		return err
+	}
+
+	// Senders find channels in the cache and read Secrets straight from the API server.
+	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: mgr.GetAPIReader()}, stats,
+		senders.WithMaxRateWait(o.MaxRateWait))
+
+	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), Recorder: recorder}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the policy controller: %w", err)
+	}
+	if err := (&ChannelReconciler{Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: recorder,
+		Stats: stats, Clock: clk}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the channel controller: %w", err)
+	}
+	if err := (&LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
+		Sends: NewSendQueue(clk, false), Loads: loads}).SetupWithManager(mgr, o.Concurrency); err != nil {
+		return fmt.Errorf("setting up the lead controller: %w", err)
+	}
+	if err := (&CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Loads: loads}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the campaign controller: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package cadence
+
+import (
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+)
+
+// Outcome is what sending a touch or a notice came to.
+type Outcome string
+
+// Outcomes.
+const (
+	// Sent: the channel accepted the message.
+	Sent Outcome = "Sent"
+	// TaskAssigned: the owner was given the touch as a task (and told, when they can be).
+	TaskAssigned Outcome = "TaskAssigned"
+	// Transient: try the same channel again later (5xx, timeout).
+	Transient Outcome = "Transient"
+	// Deferred: not attempted (the channel's rate limit); try again at RetryAt without
+	// counting an attempt.
+	Deferred Outcome = "Deferred"
+	// Permanent: this channel will not work for this touch (4xx, unreachable): fall back.
+	Permanent Outcome = "Permanent"
+	// Unrenderable: the template does not render for this lead; nothing was sent.
+	Unrenderable Outcome = "Unrenderable"
+)
+
+// MaxAttempts is how many transient failures a channel gets for one touch before the
+// next fallback is tried: with the backoff below, about four hours of trying.
+const MaxAttempts = 10
+
+// Backoff is the wait before retry n (1-based): 30s, 1m, 2m, 4m... at most 30m.
+func Backoff(n int32) time.Duration {
+	d := 30 * time.Second
+	for i := int32(1); i < n && d < 30*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 30*time.Minute)
+}
+
+// TouchOutcome is what one send of a touch came to.
+type TouchOutcome struct {
+	Key     string
+	Outcome Outcome
+	// Message is an error class for status ("HTTP 503"), never customer data.
+	Message string
+	// MessageID is the provider's id of the sent message (a WhatsApp wamid).
+	MessageID string
+	// RetryAt is when a Deferred touch may be tried again.
+	RetryAt time.Time
+}
+
+// ApplyTouchOutcome records a send's outcome on the touch with its key, whatever became
+// of the touch meanwhile: a touch marked skipped while its send was under way is
+// recorded as sent when it was. It reports whether the touch was found; a touch already
+// settled keeps its result.
+func ApplyTouchOutcome(st *v1.LeadStatus, o TouchOutcome, now time.Time) bool {
+	for i := range st.Touches {
+		rec := &st.Touches[i]
+		if rec.Key != o.Key {
+			continue
+		}
+		switch rec.Result {
+		case v1.TouchPending:
+		case v1.TouchSkipped:
+			if o.Outcome != Sent && o.Outcome != TaskAssigned {
+				return true // it stays skipped: nothing reached the customer
+			}
+		default:
+			return true
+		}
+		applyTouchOutcome(rec, o, now)
+		return true
+	}
+	return false
+}
+
+func applyTouchOutcome(rec *v1.TouchRecord, o TouchOutcome, now time.Time) {
+	at := metav1.NewTime(now)
+	rec.Message = truncate(o.Message, 512)
+	switch o.Outcome {
+	case Sent:
+		rec.Result, rec.PerformedAt, rec.NextAttemptAt, rec.MessageID = v1.TouchSent, &at, nil, o.MessageID
+	case TaskAssigned:
+		rec.Result, rec.NextAttemptAt, rec.PerformedBy = v1.TouchTaskAssigned, nil, v1.PerformedByOwner
+	case Deferred:
+		retry := o.RetryAt
+		if !retry.After(now) {
+			retry = now.Add(time.Second)
+		}
+		rec.NextAttemptAt = metaTime(retry)
+	case Transient:
+		rec.Attempts++
+		if rec.Attempts < MaxAttempts {
+			rec.NextAttemptAt = metaTime(now.Add(Backoff(rec.Attempts)))
+			rec.Message = truncate(fmt.Sprintf("%s (attempt %d of %d)", o.Message, rec.Attempts, MaxAttempts), 512)
+			return
+		}
+		if rec.PerformedBy == v1.PerformedByOwner {
+			// The task stands even if the owner cannot be told; it is shown in their queue.
+			rec.Result, rec.NextAttemptAt = v1.TouchTaskAssigned, nil
+			rec.Message = truncate("assigned, but the owner could not be told: "+o.Message, 512)
+			return
+		}
+		fallthrough
+	case Permanent:
+		addFailed(rec, rec.Channel)
+		rec.Attempts, rec.NextAttemptAt = 0, nil
+	case Unrenderable:
+		rec.Result, rec.NextAttemptAt = v1.TouchFailed, nil
+	}
+}
+
+// addFailed notes a channel as failed for the touch once, within the list's bound.
+func addFailed(rec *v1.TouchRecord, ch string) {
+	if ch == "" {
+		return
+	}
+	for _, f := range rec.FailedChannels {
+		if f == ch {
+			return
+		}
+	}
+	if len(rec.FailedChannels) < 6 {
+		rec.FailedChannels = append(rec.FailedChannels, ch)
+	}
+}

@@ -1,0 +1,41 @@
+package edge
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+)
+
+// Options configure the edge.
+type Options struct {
+	// Addr to listen on; empty or "0" disables the edge.
+	Addr string
+	// ConfigDir holds the edge's secrets (a mounted Secret).
+	ConfigDir string
+	// Namespaces the edge may write to; empty is all.
+	Namespaces []string
+	Clock      clock.PassiveClock
+}
+
+// Setup adds the edge to the manager: it serves on every replica, not only the leader.
+func Setup(mgr ctrl.Manager, o Options) error {
+	if o.Addr == "" || o.Addr == "0" {
+		return nil
+	}
+	cfg, err := LoadConfig(o.ConfigDir)
+	if err != nil {
+		return fmt.Errorf("reading --edge-config-dir: %w", err)
+	}
+	cfg.Namespaces = o.Namespaces
+	if err := SetupIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	clk := o.Clock
+	if clk == nil {
+		clk = clock.RealClock{}
+	}
+	srv := &Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: clk, Log: ctrl.Log.WithName("edge"), Config: cfg}
+	return mgr.Add(Runnable{Addr: o.Addr, Handler: srv.Handler()})
+}

@@ -1,0 +1,134 @@
+// Package gather reads what a lead's transition needs from the cluster: its campaign,
+// its policy and the namespace's channels. The Lead controller and the inbound edge use
+// it, so both resolve a lead's policy the same way.
+package gather
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+)
+
+// Gathered is a lead's surroundings.
+type Gathered struct {
+	Policy   *v1.FollowUpPolicy
+	Campaign *v1.Campaign // nil when the lead names none, or it does not exist
+	Channels map[string]cadence.ChannelState
+}
+
+// Blocked is a configuration problem that stops a lead until someone fixes it: a
+// condition reason and a message for people.
+type Blocked struct{ Reason, Message string }
+
+func (b *Blocked) Error() string { return b.Reason + ": " + b.Message }
+
+// ErrPolicyPending: the policy controller has not yet checked the policy's current
+// generation; its status update brings the lead back.
+var ErrPolicyPending = errors.New("policy not yet validated")
+
+// ForLead gathers a lead's campaign, policy (which must be Ready for its generation)
+// and the namespace's channels. A *Blocked error is to be reported on the lead; any
+// other error is to be retried.
+func ForLead(ctx context.Context, r client.Reader, l *v1.Lead) (*Gathered, error) {
+	g := &Gathered{}
+	p, c, err := policy(ctx, r, l)
+	if err != nil {
+		return nil, err
+	}
+	g.Campaign = c
+	ready := meta.FindStatusCondition(p.Status.Conditions, v1.ConditionReady)
+	if ready == nil || p.Status.ObservedGeneration != p.Generation {
+		return nil, ErrPolicyPending
+	}
+	if ready.Status != "True" {
+		return nil, &Blocked{v1.ReasonPolicyNotReady, fmt.Sprintf("policy %q is not ready: %s", p.Name, ready.Message)}
+	}
+	g.Policy = p
+	if g.Channels, err = Channels(ctx, r, l.Namespace); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// PolicyOf is the policy a lead follows, ready or not: its own spec.policy, else its
+// campaign's.
+func PolicyOf(ctx context.Context, r client.Reader, l *v1.Lead) (*v1.FollowUpPolicy, error) {
+	p, _, err := policy(ctx, r, l)
+	return p, err
+}
+
+func policy(ctx context.Context, r client.Reader, l *v1.Lead) (*v1.FollowUpPolicy, *v1.Campaign, error) {
+	var campaign *v1.Campaign
+	if name := l.Spec.Source.Campaign; name != "" {
+		var c v1.Campaign
+		err := r.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &c)
+		switch {
+		case apierrors.IsNotFound(err) && l.Spec.Policy == "":
+			return nil, nil, &Blocked{v1.ReasonCampaignNotFound, fmt.Sprintf("campaign %q not found; it names the lead's policy", name)}
+		case err == nil:
+			campaign = &c
+		case !apierrors.IsNotFound(err):
+			return nil, nil, err
+		}
+	}
+	name := l.Spec.Policy
+	if name == "" {
+		name = campaign.Spec.Policy
+	}
+	var p v1.FollowUpPolicy
+	if err := r.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &p); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, campaign, &Blocked{v1.ReasonPolicyNotFound, fmt.Sprintf("policy %q not found in namespace %s", name, l.Namespace)}
+		}
+		return nil, campaign, err
+	}
+	return &p, campaign, nil
+}
+
+// Channels are a namespace's channels as the engine sees them.
+func Channels(ctx context.Context, r client.Reader, namespace string) (map[string]cadence.ChannelState, error) {
+	var list v1.ChannelList
+	if err := r.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]cadence.ChannelState, len(list.Items))
+	for i := range list.Items {
+		out[list.Items[i].Name] = ChannelState(&list.Items[i])
+	}
+	return out, nil
+}
+
+// ChannelState is one channel as the engine sees it. A channel the channel controller
+// has not yet looked at counts as ready.
+func ChannelState(ch *v1.Channel) cadence.ChannelState {
+	s := cadence.ChannelState{Type: ch.Spec.Type, Ready: true}
+	if c := meta.FindStatusCondition(ch.Status.Conditions, v1.ConditionReady); c != nil && c.Status == "False" {
+		s.Ready, s.Problem = false, c.Message
+	}
+	if ch.Spec.Task != nil {
+		s.Notify = ch.Spec.Task.Notify
+	}
+	return s
+}
+
+// RepChats are each rep's own chat channel in a campaign.
+func RepChats(c *v1.Campaign) map[string]string {
+	if c == nil {
+		return nil
+	}
+	out := make(map[string]string, len(c.Spec.Reps))
+	for _, r := range c.Spec.Reps {
+		if r.Chat != "" {
+			out[r.Name] = r.Chat
+		}
+	}
+	return out
+}
