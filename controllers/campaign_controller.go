@@ -28,7 +28,6 @@ import (
 	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
-
 const (
 	// DefaultCampaignDebounce coalesces a burst of lead changes into one recompute.
 	DefaultCampaignDebounce = 5 * time.Second

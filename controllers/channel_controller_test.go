@@ -127,7 +127,7 @@ func TestChannelCountersAreFlushedInBatches(t *testing.T) {
 	after.Status.Touches = append(after.Status.Touches, v1.TouchRecord{Key: "f", Channel: "hook", Result: v1.TouchPending, Attempts: 1, Message: "HTTP 503 (attempt 1 of 10)"})
 	before.Status.Touches = append(before.Status.Touches, v1.TouchRecord{Key: "f", Channel: "hook", Result: v1.TouchPending})
 	h.OnUpdate(before, after)
-	h.OnUpdate(after, after) // a repeat of the same state counts nothing
+	h.OnUpdate(after, after)  // a repeat of the same state counts nothing
 	clk.Step(2 * time.Minute) // past the settle time
 	_, got = reconcileChannel(t, r, ch)
 	if got.Status.Sends != 3 || got.Status.Failures != 1 || got.Status.LastError != "HTTP 503" ||

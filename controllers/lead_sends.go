@@ -33,7 +33,7 @@ type SendQueue struct {
 	perChannel int
 
 	mu      sync.Mutex
-	pending map[string]bool      // keys submitted whose outcome is not yet written
+	pending map[string]bool // keys submitted whose outcome is not yet written
 	results map[string]sendResult
 	lanes   map[string]*sendLane // by namespace/channel
 }

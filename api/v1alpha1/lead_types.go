@@ -168,9 +168,9 @@ type InteractionKind string
 
 // Interaction kinds.
 const (
-	InteractionReply          InteractionKind = "Reply"
-	InteractionCallConnected  InteractionKind = "CallConnected"
-	InteractionCallNoAnswer   InteractionKind = "CallNoAnswer"
+	InteractionReply         InteractionKind = "Reply"
+	InteractionCallConnected InteractionKind = "CallConnected"
+	InteractionCallNoAnswer  InteractionKind = "CallNoAnswer"
 	// InteractionMessageSent is a message a rep (or another tool) sent to the customer
 	// outside the operator: it counts as contact.
 	InteractionMessageSent    InteractionKind = "MessageSent"

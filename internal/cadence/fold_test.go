@@ -26,7 +26,7 @@ func TestFoldDedupesAndConsumesEverything(t *testing.T) {
 	l.Spec.Interactions = []v1.InteractionEntry{{ID: "a", Kind: v1.InteractionNote, At: metav1.NewTime(at("2026-11-16T09:00:00Z"))}}
 	inbox := []v1.Interaction{
 		interactionObj("x-2", "b", v1.InteractionDelivered, at("2026-11-16T09:02:00Z"), 0),
-		interactionObj("x-1", "a", v1.InteractionNote, at("2026-11-16T09:00:00Z"), 0), // already in spec
+		interactionObj("x-1", "a", v1.InteractionNote, at("2026-11-16T09:00:00Z"), 0),      // already in spec
 		interactionObj("x-3", "b", v1.InteractionDelivered, at("2026-11-16T09:02:00Z"), 0), // same id twice
 		interactionObj("x-4", "c", v1.InteractionRead, at("2026-11-16T09:01:00Z"), 0),
 	}
