@@ -60,7 +60,13 @@ dev: manifests build control-plane ## Local demo: control plane, CRDs, operator,
 
 .PHONY: test
 test: manifests generate control-plane helm ## Unit, envtest, fuzz-seed and chart tests against a real control plane.
-	go test ./... -count=1
+	go test $$(go list ./... | grep -v /test/exactlyonce) -count=1
+	@# The crash run prints its figures (keys, duplicates, skipped, stuck...).
+	go test ./test/exactlyonce -count=1 -v -timeout 10m | grep -v -e '^=== RUN' -e '^=== PAUSE' -e '^=== CONT'
+
+.PHONY: soak
+soak: control-plane ## The crash run at scale: 1,000 leads, 100 SIGKILLs of the operator, 30% 5xx.
+	FOLLOWUP_SOAK=1 go test ./test/exactlyonce -run TestCrashesAndFailures -count=1 -v -timeout 40m | grep -v -e '^=== RUN'
 
 .PHONY: verify
 verify: manifests generate ## Fail when generated files are out of date.

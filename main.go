@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -39,6 +40,7 @@ type options struct {
 	burst            int
 	edgeAddr         string
 	edgeConfigDir    string
+	countSettle      time.Duration
 }
 
 func main() {
@@ -61,6 +63,8 @@ func main() {
 		"Address of the inbound HTTP edge (lead intake, WhatsApp and CRM webhooks); 0 disables it.")
 	flag.StringVar(&o.edgeConfigDir, "edge-config-dir", "",
 		"Directory of the edge's secrets (intake-token, google-key, whatsapp-app-secret, whatsapp-verify-token).")
+	flag.DurationVar(&o.countSettle, "channel-count-settle", controllers.DefaultCountSettle,
+		"How long a sent touch waits before it is written into its channel's counters (the result write must land first).")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -101,7 +105,7 @@ func run(o options) error {
 		return fmt.Errorf("creating manager: %w", err)
 	}
 
-	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency}); err != nil {
+	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency, CountSettle: o.countSettle}); err != nil {
 		return err
 	}
 	if err := edge.Setup(mgr, edge.Options{Addr: o.edgeAddr, ConfigDir: o.edgeConfigDir, Namespaces: splitList(o.namespaces)}); err != nil {

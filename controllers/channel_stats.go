@@ -15,10 +15,10 @@ import (
 	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
-// countSettle is how long a counted touch waits before it is written into its channel's
-// counters: the result write of a touch lands a moment after its performedAt, and the
-// watermark must not pass a touch not yet seen.
-const countSettle = time.Minute
+// DefaultCountSettle is how long a counted touch waits before it is written into its
+// channel's counters: the result write of a touch lands a moment after its performedAt,
+// and the watermark must not pass a touch not yet seen.
+const DefaultCountSettle = time.Minute
 
 // ChannelStats counts what each channel delivered, for Channel status. Sends are counted
 // from the leads' touch records (durable) as the lead informer sees them change; the
@@ -31,7 +31,9 @@ const countSettle = time.Minute
 // each channel's last error.
 type ChannelStats struct {
 	clock clock.PassiveClock
-	mu    sync.Mutex
+	// Settle is how long a count waits before it is written; DefaultCountSettle by default.
+	Settle time.Duration
+	mu     sync.Mutex
 	// items are counted events by channel, each with its time, until written.
 	items map[types.NamespacedName]*channelItems
 	// wake tells the channel controller a channel has news; buffered, never blocks.
@@ -45,7 +47,8 @@ type channelItems struct {
 
 // NewChannelStats makes an empty collector.
 func NewChannelStats(c clock.PassiveClock) *ChannelStats {
-	return &ChannelStats{clock: c, items: map[types.NamespacedName]*channelItems{}, wake: make(chan event.GenericEvent, 1024)}
+	return &ChannelStats{clock: c, Settle: DefaultCountSettle, items: map[types.NamespacedName]*channelItems{},
+		wake: make(chan event.GenericEvent, 1024)}
 }
 
 // Handler counts touch transitions from the lead informer.
@@ -147,7 +150,7 @@ func (s *ChannelStats) take(key types.NamespacedName, watermark time.Time) chann
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it := s.items[key]
-	f := channelFlush{through: s.clock.Now().Add(-countSettle)}
+	f := channelFlush{through: s.clock.Now().Add(-s.Settle)}
 	if it == nil {
 		return f
 	}

@@ -82,9 +82,9 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	// are recorded in further passes, a fallback sent right after a failure included.
 	var res cadence.Result
 	for pass := 0; pass < maxInlinePasses; pass++ {
-		written := r.applyOutcomes(&l)
+		written := r.applyOutcomes(&l, g)
 		var reservations []*Reservation
-		in := r.input(&l, g, now, &reservations)
+		in := r.input(&l, g, now, written, &reservations)
 		if res, err = cadence.Transition(in); err != nil {
 			release(reservations)
 			return r.block(ctx, &l, v1.ReasonInvalidTimeZone, err.Error())
@@ -115,10 +115,17 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 const maxInlinePasses = 8
 
 // input is the transition's input for the lead: the gathered objects, the time, what
-// is in flight, and a rep picker that reserves the rep's slot.
-func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, reservations *[]*Reservation) cadence.Input {
+// is in flight (not the sends whose outcome was just applied: those are settled, and a
+// retry or the next step is the engine's to plan), and a rep picker that reserves the
+// rep's slot.
+func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, applied []string, reservations *[]*Reservation) cadence.Input {
+	settled := make(map[string]bool, len(applied))
+	for _, k := range applied {
+		settled[k] = true
+	}
 	in := cadence.Input{Now: now, Lead: l, PolicyName: g.Policy.Name, Policy: &g.Policy.Spec,
-		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels, InFlight: r.Sends.inFlight}
+		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels,
+		InFlight: func(key string) bool { return !settled[key] && r.Sends.inFlight(key) }}
 	if c := g.Campaign; c != nil && len(c.Spec.Reps) > 0 {
 		key := client.ObjectKeyFromObject(l)
 		in.Reps = cadence.Reps{Campaign: c.Name, Count: len(c.Spec.Reps), Chat: gather.RepChats(c),
@@ -141,12 +148,12 @@ func release(rs []*Reservation) {
 
 // applyOutcomes records the finished sends of this lead's pending touches and notices
 // and returns their keys, to forget once the write that holds them has landed.
-func (r *LeadReconciler) applyOutcomes(l *v1.Lead) []string {
+func (r *LeadReconciler) applyOutcomes(l *v1.Lead, g *gather.Gathered) []string {
 	var keys []string
 	for _, t := range l.Status.Touches {
 		if res, ok := r.Sends.outcome(t.Key); ok && !res.notice {
 			cadence.ApplyTouchOutcome(&l.Status, cadence.TouchOutcome{Key: t.Key, Outcome: res.outcome, Message: res.message,
-				MessageID: res.messageID, RetryAt: res.retryAt}, res.at)
+				MessageID: res.messageID, RetryAt: res.retryAt, Retry: g.Channels[t.Channel].Retry}, res.at)
 			keys = append(keys, t.Key)
 		}
 	}

@@ -433,3 +433,30 @@ func TestLeadOwnersRoundRobinSkippingAbsentReps(t *testing.T) {
 		t.Errorf("owners %q, want anna jonas anna jonas (mei is away)", got)
 	}
 }
+
+// TestTransientFailureIsRetried: a send that fails for a passing reason is recorded and
+// retried at its backoff: the lead asks to be woken then (the outcome just written is
+// not "in flight" any more), and the retry carries the same key.
+func TestTransientFailureIsRetried(t *testing.T) {
+	start := mustTime("2026-11-16T09:00:00Z")
+	h := newHarness(t, start)
+	h.fixtures()
+	l := h.lead("flaky", "high", start)
+	h.sent.Answer = func(dispatch.Delivery) dispatch.Result {
+		return dispatch.Result{Outcome: cadence.Transient, Message: "HTTP 503"}
+	}
+	got := h.step(l, "1/3 introduce", 1, 2, 30*time.Second)
+	if tr := got.Status.Touches[0]; tr.Result != v1.TouchPending || tr.Attempts != 1 || tr.NextAttemptAt == nil {
+		t.Fatalf("touch after a 503: %+v", tr)
+	}
+	if s := conditionText(got, v1.ConditionDelivering); !strings.HasPrefix(s, "False/ChannelFailing: touch 1 (introduce) via email: HTTP 503 (attempt 1 of 10)") {
+		t.Errorf("Delivering = %s", s)
+	}
+	h.sent.Answer = nil
+	h.clock.SetTime(start.Add(30 * time.Second))
+	// Two writes again: the intent write guards the retry against a stale cache too.
+	got = h.step(l, "2/3 send-catalog", 2, 2, 47*time.Hour-30*time.Second)
+	if key := got.Status.Touches[0].Key; h.sent.Count(key) != 2 || got.Status.Touches[0].Result != v1.TouchSent {
+		t.Errorf("retry: key sent %d times, touch %+v", h.sent.Count(key), got.Status.Touches[0])
+	}
+}

@@ -22,6 +22,9 @@ type Options struct {
 	// MaxRateWait is how long a send waits for its channel's rate limit before it is
 	// deferred to the limit's next slot (it waits on a send lane, not a reconcile worker).
 	MaxRateWait time.Duration
+	// CountSettle is how long a touch waits before it is written into its channel's
+	// counters; DefaultCountSettle when zero.
+	CountSettle time.Duration
 }
 
 // Setup registers the field indexes, the senders and the four controllers with the
@@ -42,6 +45,9 @@ func Setup(mgr ctrl.Manager, o Options) error {
 
 	// Counters and rep loads are read off the lead informer.
 	stats := NewChannelStats(clk)
+	if o.CountSettle > 0 {
+		stats.Settle = o.CountSettle
+	}
 	loads := NewRepLoads()
 	leads, err := mgr.GetCache().GetInformer(ctx, &v1.Lead{})
 	if err != nil {

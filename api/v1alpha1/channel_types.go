@@ -44,6 +44,35 @@ type ChannelSpec struct {
 	// +optional
 	// +kubebuilder:default={}
 	RateLimit RateLimit `json:"rateLimit,omitempty"`
+
+	// retry is how a send that failed for a passing reason (5xx, timeout, SMTP 4xx) is
+	// tried again before the step's next fallback channel is used.
+	// +optional
+	// +kubebuilder:default={}
+	Retry RetryPolicy `json:"retry,omitempty"`
+}
+
+// RetryPolicy is the backoff of transient send failures: initialBackoff, doubling up to
+// maxBackoff, maxAttempts in all.
+// +kubebuilder:validation:XValidation:rule="!has(self.initialBackoff) || !has(self.maxBackoff) || duration(self.initialBackoff) <= duration(self.maxBackoff)",message="retry.initialBackoff must not be longer than retry.maxBackoff"
+type RetryPolicy struct {
+	// +optional
+	// +kubebuilder:default="30s"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) >= duration('100ms')",message="initialBackoff must be a duration of at least 100ms, such as 30s"
+	InitialBackoff *metav1.Duration `json:"initialBackoff,omitempty"`
+	// +optional
+	// +kubebuilder:default="30m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) >= duration('100ms') && duration(self) <= duration('24h')",message="maxBackoff must be a duration between 100ms and 24h, such as 30m"
+	MaxBackoff *metav1.Duration `json:"maxBackoff,omitempty"`
+	// +optional
+	// +kubebuilder:default=10
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=50
+	MaxAttempts int32 `json:"maxAttempts,omitempty"`
 }
 
 // WebhookFormat is the body format a webhook receives.

@@ -30,17 +30,40 @@ const (
 )
 
 // MaxAttempts is how many transient failures a channel gets for one touch before the
-// next fallback is tried: with the backoff below, about four hours of trying.
+// next fallback is tried, unless the channel says otherwise: with the default backoff,
+// about four hours of trying.
 const MaxAttempts = 10
 
-// Backoff is the wait before retry n (1-based): 30s, 1m, 2m, 4m... at most 30m.
-func Backoff(n int32) time.Duration {
-	d := 30 * time.Second
-	for i := int32(1); i < n && d < 30*time.Minute; i++ {
+// Retry is a channel's backoff for transient failures; the zero value is the default.
+type Retry struct {
+	Initial, Max time.Duration
+	MaxAttempts  int32
+}
+
+func (r Retry) attempts() int32 {
+	if r.MaxAttempts > 0 {
+		return r.MaxAttempts
+	}
+	return MaxAttempts
+}
+
+// Wait is the wait before retry n (1-based): initial (30s), doubling, at most max (30m).
+func (r Retry) Wait(n int32) time.Duration {
+	d, top := r.Initial, r.Max
+	if d <= 0 {
+		d = 30 * time.Second
+	}
+	if top <= 0 {
+		top = 30 * time.Minute
+	}
+	for i := int32(1); i < n && d < top; i++ {
 		d *= 2
 	}
-	return min(d, 30*time.Minute)
+	return min(d, top)
 }
+
+// Backoff is the default wait before retry n: 30s, 1m, 2m, 4m... at most 30m.
+func Backoff(n int32) time.Duration { return Retry{}.Wait(n) }
 
 // TouchOutcome is what one send of a touch came to.
 type TouchOutcome struct {
@@ -52,6 +75,8 @@ type TouchOutcome struct {
 	MessageID string
 	// RetryAt is when a Deferred touch may be tried again.
 	RetryAt time.Time
+	// Retry is the backoff of the channel it went through.
+	Retry Retry
 }
 
 // ApplyTouchOutcome records a send's outcome on the touch with its key, whatever became
@@ -95,9 +120,9 @@ func applyTouchOutcome(rec *v1.TouchRecord, o TouchOutcome, now time.Time) {
 		rec.NextAttemptAt = metaTime(retry)
 	case Transient:
 		rec.Attempts++
-		if rec.Attempts < MaxAttempts {
-			rec.NextAttemptAt = metaTime(now.Add(Backoff(rec.Attempts)))
-			rec.Message = truncate(fmt.Sprintf("%s (attempt %d of %d)", o.Message, rec.Attempts, MaxAttempts), 512)
+		if limit := o.Retry.attempts(); rec.Attempts < limit {
+			rec.NextAttemptAt = metaTime(now.Add(o.Retry.Wait(rec.Attempts)))
+			rec.Message = truncate(fmt.Sprintf("%s (attempt %d of %d)", o.Message, rec.Attempts, limit), 512)
 			return
 		}
 		if rec.PerformedBy == v1.PerformedByOwner {

@@ -36,6 +36,8 @@ type ChannelState struct {
 	Problem string
 	// Notify is a Task channel's notify channel.
 	Notify string
+	// Retry is the channel's backoff for transient failures.
+	Retry Retry
 }
 
 // Reps are the reps a lead can be given to.

@@ -116,6 +116,14 @@ func ChannelState(ch *v1.Channel) cadence.ChannelState {
 	if ch.Spec.Task != nil {
 		s.Notify = ch.Spec.Task.Notify
 	}
+	r := ch.Spec.Retry
+	s.Retry.MaxAttempts = r.MaxAttempts
+	if r.InitialBackoff != nil {
+		s.Retry.Initial = r.InitialBackoff.Duration
+	}
+	if r.MaxBackoff != nil {
+		s.Retry.Max = r.MaxBackoff.Duration
+	}
 	return s
 }
 
