@@ -29,7 +29,7 @@ func statusMeasures(m measures.Measures) *v1.CampaignMeasures {
 	if m.Currency != "" {
 		out.Revenue = fmt.Sprintf("%.2f %s", m.Revenue, m.Currency)
 	}
-	if m.ROAS > 0 {
+	if m.ROASKnown {
 		out.ROAS = strconv.FormatFloat(m.ROAS, 'f', 2, 64)
 	}
 	if m.Touches > 0 {

@@ -29,7 +29,10 @@ type Measures struct {
 	// Currency of Revenue; with mixed currencies it lists them ("EUR,USD") and Revenue and
 	// ROAS stay 0, because summing different currencies would be wrong.
 	Currency string
-	ROAS     float64 // revenue / spend in window; 0 when no spend
+	ROAS     float64 // revenue / spend in window
+	// ROASKnown: a spend in the revenue's currency makes ROAS a figure, 0 included (a
+	// campaign that sold nothing is the case the ROAS rule exists for).
+	ROASKnown bool
 }
 
 // Compute measures the leads submitted in the window.
@@ -118,7 +121,7 @@ func compute(leads []*v1.Lead, o Options) Measures {
 		m.MeanSalesCycle = cycleSum / time.Duration(m.Won)
 	}
 	m.Revenue, m.Currency = sumRevenue(revenue)
-	m.ROAS = roas(m.Revenue, m.Currency, o)
+	m.ROAS, m.ROASKnown = roas(m.Revenue, m.Currency, o)
 	return m
 }
 
@@ -173,20 +176,21 @@ func sumRevenue(byCurrency map[string]float64) (float64, string) {
 	return 0, strings.Join(cs, ",")
 }
 
-// roas divides revenue by the spend scaled to the window; 0 without a comparable spend.
-func roas(revenue float64, currency string, o Options) float64 {
+// roas divides revenue by the spend scaled to the window. It is known when there is a
+// spend and the revenue is in its currency or there is no revenue at all.
+func roas(revenue float64, currency string, o Options) (float64, bool) {
 	s := o.Spend
-	if s == nil || revenue == 0 || s.Currency != currency {
-		return 0
+	if s == nil || (currency != "" && s.Currency != currency) {
+		return 0, false
 	}
 	amount, err := strconv.ParseFloat(s.Amount, 64)
 	if err != nil || amount <= 0 {
-		return 0
+		return 0, false
 	}
 	period := DefaultWindow
 	if s.Period != nil && s.Period.Duration > 0 {
 		period = s.Period.Duration
 	}
 	inWindow := amount * float64(o.window()) / float64(period)
-	return revenue / inWindow
+	return revenue / inWindow, true
 }

@@ -61,8 +61,8 @@ func TestWindowBounds(t *testing.T) {
 
 func TestZeroDivision(t *testing.T) {
 	m := Compute(nil, Options{Now: now, Spend: &v1.Spend{Money: v1.Money{Amount: "100", Currency: "EUR"}}})
-	if m != (Measures{}) {
-		t.Fatalf("empty input gave %+v, want zero measures", m)
+	if m != (Measures{ROASKnown: true}) {
+		t.Fatalf("empty input gave %+v, want zero measures (a spend with no revenue is a ROAS of 0)", m)
 	}
 	// Leads but no touches, no SLA decisions, no outcomes: rates are 0, not NaN.
 	m = Compute([]v1.Lead{lead("a", time.Hour, -1)}, Options{Now: now})
@@ -100,7 +100,7 @@ func TestRatesAndOutcomes(t *testing.T) {
 		Won: 1, Lost: 1, MeanSalesCycle: 48 * time.Hour,
 		Revenue: 1000, Currency: "EUR",
 		// Spend 700/week scaled to a 1-day window = 100 -> ROAS 10.
-		ROAS: 10,
+		ROAS: 10, ROASKnown: true,
 	}
 	if m != want {
 		t.Fatalf("got  %+v\nwant %+v", m, want)

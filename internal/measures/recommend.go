@@ -61,7 +61,7 @@ func Recommend(overall Measures, groups map[Dimension][]Group, o Options) []v1.R
 				g.Key, g.Leads, short(g.MeanFirstResponse), short(t.meanFirstResponse))
 		}
 	}
-	if o.Spend != nil && overall.Leads >= MinLeadsForROAS && overall.Currency == o.Spend.Currency && overall.ROAS < t.roas {
+	if overall.ROASKnown && overall.Leads >= MinLeadsForROAS && overall.ROAS < t.roas {
 		add(KindReviewFollowUpBeforeAds, "",
 			"ROAS %.2f is under the target %.2f over %d leads; first response averages %s with %.0f%% SLA attainment: look at follow-up before touching the ads",
 			overall.ROAS, t.roas, overall.Leads, short(overall.MeanFirstResponse), 100*overall.SLAAttainment)

@@ -1,6 +1,7 @@
 package measures
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ func TestRecommendRules(t *testing.T) {
 	badAdGroup := Group{Key: "broad", Measures: Measures{CompletedCadence: 20, CloseRateAfterCadence: 0.02}}
 	okAdGroup := Group{Key: "exact", Measures: Measures{CompletedCadence: 20, CloseRateAfterCadence: 0.2}}
 	slowRegion := Group{Key: "eu", Measures: Measures{Leads: 40, Contacted: 30, MeanFirstResponse: 26 * time.Hour}}
-	overall := Measures{Leads: 100, ThreeTouchLeads: 25, CloseRateAfterThreeTouches: 0.08, ROAS: 1.5, Currency: "EUR", SLAAttainment: 0.6, MeanFirstResponse: 26 * time.Hour}
+	overall := Measures{Leads: 100, ThreeTouchLeads: 25, CloseRateAfterThreeTouches: 0.08, ROAS: 1.5, ROASKnown: true, Currency: "EUR", SLAAttainment: 0.6, MeanFirstResponse: 26 * time.Hour}
 	groups := map[Dimension][]Group{
 		ByKeyword: {slowKeyword, slowButFew, other},
 		ByAdGroup: {badAdGroup, okAdGroup},
@@ -59,5 +60,29 @@ func TestRecommendNeedsSamples(t *testing.T) {
 	o := Options{Now: now, Spend: &v1.Spend{Money: v1.Money{Amount: "100", Currency: "EUR"}}}
 	if recs := Recommend(overall, groups, o); len(recs) != 0 {
 		t.Fatalf("small samples must not recommend: %+v", recs)
+	}
+}
+
+// TestZeroRevenueTriggersTheROASRule: a campaign that spent and sold nothing is the case
+// the ROAS rule exists for; a revenue in another currency than the spend is not judged.
+func TestZeroRevenueTriggersTheROASRule(t *testing.T) {
+	var leads []v1.Lead
+	for i := 0; i < MinLeadsForROAS; i++ {
+		leads = append(leads, lead(fmt.Sprint("z", i), time.Hour, -1))
+	}
+	o := Options{Now: now, Spend: &v1.Spend{Money: v1.Money{Amount: "4200", Currency: "EUR"}}}
+	m := Compute(leads, o)
+	if !m.ROASKnown || m.ROAS != 0 {
+		t.Fatalf("zero revenue with a spend: ROAS %v known %v", m.ROAS, m.ROASKnown)
+	}
+	recs := Recommend(m, nil, o)
+	if len(recs) != 1 || recs[0].Kind != KindReviewFollowUpBeforeAds || !strings.Contains(recs[0].Message, "ROAS 0.00") {
+		t.Errorf("recommendations %+v, want the ROAS rule", recs)
+	}
+	o.Spend.Currency = "USD"
+	won := lead("won", time.Hour, -1)
+	won.Spec.Outcome = &v1.Outcome{Result: v1.OutcomeWon, Value: &v1.Money{Amount: "10", Currency: "EUR"}, At: metav1.NewTime(now)}
+	if m := Compute(append(leads, won), o); m.ROASKnown {
+		t.Errorf("EUR revenue against a USD spend gave a ROAS %v", m.ROAS)
 	}
 }

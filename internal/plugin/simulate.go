@@ -10,7 +10,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -183,7 +182,7 @@ func simulate(o simOptions) ([]simLead, simSummary, error) {
 		if r.Replied {
 			sum.ReplyShare++
 		}
-		if strings.HasPrefix(r.Final, "dormant") {
+		if p := l.Status.Phase; p == v1.PhaseDormant || p == v1.PhaseFinished {
 			sum.DormantShare++
 		}
 	}

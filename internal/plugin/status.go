@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -19,8 +21,9 @@ type dueItem struct {
 	Due                          time.Time
 }
 
-// dueItems lists what is due by `until` on open leads: call tasks waiting for the rep,
-// first responses not yet made, and the next touch.
+// dueItems lists what is due by `until` on open leads: tasks waiting for the rep (due by
+// their deadline), first responses not yet made, leads that cannot progress, and the
+// next touch.
 func dueItems(leads []v1.Lead, until time.Time) []dueItem {
 	var items []dueItem
 	for _, l := range leads {
@@ -37,17 +40,34 @@ func dueItems(leads []v1.Lead, until time.Time) []dueItem {
 			}
 		}
 		for _, t := range l.Status.Touches {
-			if t.Result == v1.TouchTaskAssigned {
-				add(fmt.Sprintf("call task #%d %s (touch %s)", t.Number, t.Step, t.Key), t.Due.Time)
+			if t.Result != v1.TouchTaskAssigned {
+				continue
 			}
+			what := fmt.Sprintf("task #%d %s (touch %s)", t.Number, t.Step, t.Key)
+			due := t.Due.Time
+			if t.TaskDeadline != nil {
+				due = t.TaskDeadline.Time
+			}
+			if t.OverdueActions > 0 {
+				what += fmt.Sprintf(", overdue: %d reminder/escalation step(s) taken", t.OverdueActions)
+			}
+			add(what, due)
 		}
 		if fr := l.Status.FirstResponse; fr.State == v1.SLAPending && fr.Deadline != nil {
 			add("first response", fr.Deadline.Time)
 		}
-		if l.Status.HandedOffAt != nil {
+		for _, typ := range []string{v1.ConditionStalled, v1.ConditionDelivering} {
+			if c := meta.FindStatusCondition(l.Status.Conditions, typ); c != nil && (typ == v1.ConditionStalled) == (c.Status == metav1.ConditionTrue) {
+				add(fmt.Sprintf("%s: %s", c.Reason, c.Message), c.LastTransitionTime.Time)
+			}
+		}
+		switch {
+		case l.Status.HandedOffAt != nil:
 			add("handed off: reply to the customer", l.Status.HandedOffAt.Time)
-		} else if n := l.Status.NextTouchAt; n != nil {
-			add("next touch: "+l.Status.Stage, n.Time)
+		case l.Status.Phase == v1.PhaseAwaitingTask:
+			// the task above is what is due
+		case l.Status.NextTouchAt != nil:
+			add("next touch: "+l.Status.Stage, l.Status.NextTouchAt.Time)
 		}
 	}
 	// Overdue first (oldest due first), then by owner.

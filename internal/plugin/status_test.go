@@ -64,3 +64,36 @@ func TestStatusListsWhatIsDuePerOwnerOverdueFirst(t *testing.T) {
 		t.Errorf("--owner anna --within 6h:\n%s", s)
 	}
 }
+
+// TestStatusShowsTaskDeadlinesAndBlockedLeads: a task is due by its deadline and says
+// when it is overdue; a lead that cannot progress, or whose touches do not go out, is
+// listed with the reason.
+func TestStatusShowsTaskDeadlinesAndBlockedLeads(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *metav1.Time { x := metav1.NewTime(now.Add(d)); return &x }
+	for _, n := range []string{"td-task", "td-blocked"} {
+		setup(t, n)
+	}
+	setStatus(t, "td-task", v1.LeadStatus{Owner: "mei", Phase: v1.PhaseAwaitingTask, Stage: "3/3 call (task overdue)",
+		NextTouchAt: at(2 * time.Hour), Touches: []v1.TouchRecord{{Number: 3, Step: "call", Due: *at(-26 * time.Hour),
+			Result: v1.TouchTaskAssigned, Key: "k9", TaskDeadline: at(2 * time.Hour), OverdueActions: 1}}})
+	setStatus(t, "td-blocked", v1.LeadStatus{Owner: "mei", Phase: v1.PhaseBlocked, Conditions: []metav1.Condition{{
+		Type: v1.ConditionStalled, Status: metav1.ConditionTrue, Reason: v1.ReasonPolicyNotFound,
+		Message: `policy "x" not found`, LastTransitionTime: *at(-time.Hour)}}})
+	var out, errb bytes.Buffer
+	e := plugin.Env{Out: &out, Err: &errb, Now: func() time.Time { return now },
+		Connect: func(_, _, _ string) (client.Client, string, string, error) { return env.Client, ns, "", nil }}
+	if code := plugin.Run(context.Background(), []string{"status", "--owner", "mei", "--within", "3h"}, e); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"td-task", "task #3 call (touch k9), overdue: 1 reminder/escalation step(s) taken",
+		"td-blocked", `PolicyNotFound: policy "x" not found`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("status lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Count(s, "td-task") != 1 {
+		t.Errorf("the task's lead is listed once, by its task:\n%s", s)
+	}
+}
