@@ -65,7 +65,7 @@ type flakyReceiver struct {
 	mu       sync.Mutex
 	rng      *rand.Rand
 	failRate float64
-	accepted map[string]int            // key -> 2xx answers
+	accepted map[string]int             // key -> 2xx answers
 	byTouch  map[string]map[string]bool // lead/number -> keys accepted
 	requests int
 	bad      int
