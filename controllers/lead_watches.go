@@ -34,7 +34,8 @@ func (r *LeadReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int) err
 				UpdateFunc: func(event.UpdateEvent) bool { return false },
 				DeleteFunc: func(event.DeleteEvent) bool { return false }, // our own deletes
 			})).
-		WatchesRawSource(source.Channel(r.Sends.wake, &handler.EnqueueRequestForObject{}))
+		WatchesRawSource(source.Channel(r.Sends.wake, &handler.EnqueueRequestForObject{})).
+		WatchesRawSource(source.Channel(r.Loads.freed, handler.EnqueueRequestsFromMapFunc(r.waitingLeads)))
 	if concurrency > 0 {
 		b = b.WithOptions(controller.Options{MaxConcurrentReconciles: concurrency})
 	}
@@ -56,6 +57,15 @@ func (r *LeadReconciler) leadsBy(index string) handler.MapFunc {
 		}
 		return reqs
 	}
+}
+
+// waitingLeads are the leads of a campaign that had no rep with room, when one frees up.
+func (r *LeadReconciler) waitingLeads(_ context.Context, o client.Object) []reconcile.Request {
+	var reqs []reconcile.Request
+	for _, key := range r.Loads.Waiting(o.GetNamespace(), o.GetName()) {
+		reqs = append(reqs, reconcile.Request{NamespacedName: key})
+	}
+	return reqs
 }
 
 func interactionLead(_ context.Context, o client.Object) []reconcile.Request {

@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/assign"
@@ -18,6 +19,10 @@ type RepLoads struct {
 	mu     sync.Mutex
 	byLead map[types.NamespacedName]leadLoad
 	counts map[types.NamespacedName]map[string]*assign.Load // campaign -> rep -> load
+	// waiting are the open leads of each campaign that no rep could take; when a rep's
+	// lead closes, freed says which campaign has room again.
+	waiting map[types.NamespacedName]map[string]bool
+	freed   chan event.GenericEvent
 }
 
 // leadLoad is what one lead counts for.
@@ -32,7 +37,8 @@ type leadLoad struct {
 
 // NewRepLoads makes an empty view.
 func NewRepLoads() *RepLoads {
-	return &RepLoads{byLead: map[types.NamespacedName]leadLoad{}, counts: map[types.NamespacedName]map[string]*assign.Load{}}
+	return &RepLoads{byLead: map[types.NamespacedName]leadLoad{}, counts: map[types.NamespacedName]map[string]*assign.Load{},
+		waiting: map[types.NamespacedName]map[string]bool{}, freed: make(chan event.GenericEvent, 256)}
 }
 
 // Handler feeds the view from the lead informer.
@@ -56,14 +62,35 @@ func (v *RepLoads) observe(o any, deleted bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if deleted {
+		v.wait(key, "", false)
 		v.set(key, leadLoad{})
 		return
 	}
 	seen := leadLoad{campaign: l.Spec.Source.Campaign, owner: l.Status.Owner, open: l.Status.Phase.Open() && l.Spec.Outcome == nil}
+	v.wait(key, l.Spec.Source.Campaign, seen.open && seen.owner == "" && l.Spec.Owner == "")
 	if cur := v.byLead[key]; cur.assumed && cur.owner != seen.owner {
 		return // our assignment's write has not reached the cache yet
 	}
 	v.set(key, seen)
+}
+
+// wait notes whether a lead waits for a rep with room. Callers hold mu.
+func (v *RepLoads) wait(key types.NamespacedName, campaign string, waiting bool) {
+	for c, m := range v.waiting { // a lead moved to another campaign, or no longer waits
+		if m[key.Name] && (c.Namespace == key.Namespace) && (!waiting || c.Name != campaign) {
+			delete(m, key.Name)
+			if len(m) == 0 {
+				delete(v.waiting, c)
+			}
+		}
+	}
+	if waiting && campaign != "" {
+		c := types.NamespacedName{Namespace: key.Namespace, Name: campaign}
+		if v.waiting[c] == nil {
+			v.waiting[c] = map[string]bool{}
+		}
+		v.waiting[c][key.Name] = true
+	}
 }
 
 // set replaces what a lead counts for. Callers hold mu.
@@ -73,6 +100,9 @@ func (v *RepLoads) set(key types.NamespacedName, now leadLoad) {
 		l.Total--
 		if prev.open {
 			l.Open--
+			if !now.open || now.owner != prev.owner {
+				v.free(key.Namespace, prev.campaign)
+			}
 		}
 	}
 	if now.owner == "" || now.campaign == "" {
@@ -149,6 +179,31 @@ func (r *Reservation) Release() {
 	} else {
 		r.v.set(r.key, leadLoad{})
 	}
+}
+
+// free tells the lead controller that a campaign with waiting leads has room again.
+// Callers hold mu; the send never blocks (a full channel means wake-ups are pending).
+func (v *RepLoads) free(ns, campaign string) {
+	if len(v.waiting[types.NamespacedName{Namespace: ns, Name: campaign}]) == 0 {
+		return
+	}
+	c := &v1.Campaign{}
+	c.Namespace, c.Name = ns, campaign
+	select {
+	case v.freed <- event.GenericEvent{Object: c}:
+	default:
+	}
+}
+
+// Waiting are the leads of a campaign that wait for a rep with room.
+func (v *RepLoads) Waiting(ns, campaign string) []types.NamespacedName {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var out []types.NamespacedName
+	for name := range v.waiting[types.NamespacedName{Namespace: ns, Name: campaign}] {
+		out = append(out, types.NamespacedName{Namespace: ns, Name: name})
+	}
+	return out
 }
 
 // Loads are the open leads of each rep of a campaign, for its status.
