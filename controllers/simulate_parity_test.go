@@ -99,7 +99,9 @@ func TestSimulatorMatchesTheController(t *testing.T) {
 	sim.Status = v1.LeadStatus{}
 	in := cadence.Input{Now: start, Lead: sim, PolicyName: p.Name, Policy: &p.Spec, Revision: p.Status.StepsRevision,
 		Channels: chans, Reps: cadence.Reps{Campaign: "cnc", Count: 3, Chat: map[string]string{"anna": "anna-chat"},
-			Pick: func(exclude string) (string, bool) { return map[string]string{"": "anna", "anna": "jonas"}[exclude], true }}}
+			Pick: func(exclude string) (string, bool) {
+				return map[string]string{"": "anna", "anna": "jonas"}[exclude], true
+			}}}
 	if _, err := cadence.Simulate(in, horizon, scenario()); err != nil {
 		t.Fatal(err)
 	}
