@@ -2,6 +2,7 @@ package controllers
 
 import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
@@ -11,10 +12,7 @@ import (
 func recordMetrics(l *v1.Lead, before, after *v1.LeadStatus) {
 	ns, campaign, policy, tier, region := l.Namespace, l.Spec.Source.Campaign, after.Policy, l.Spec.Tier, l.Spec.Source.Region
 	fr, was := after.FirstResponse, before.FirstResponse
-	submitted := l.CreationTimestamp.Time
-	if s := l.Spec.Source.SubmittedAt; s != nil {
-		submitted = s.Time
-	}
+	submitted := cadence.SubmittedAt(l)
 	switch {
 	case was.State != v1.SLAMet && fr.State == v1.SLAMet && fr.ContactedAt != nil:
 		metrics.FirstContact(ns, campaign, policy, tier, region, fr.ContactedAt.Sub(submitted), true)

@@ -17,6 +17,9 @@ const (
 	// ConditionDelivering is False while the lead's touches or notices fail (a channel
 	// without credentials, a template that does not render, no channel for a notice).
 	ConditionDelivering = "Delivering"
+	// ConditionValid is False when the lead's own spec holds something the engine works
+	// around (an unknown tier, a submission time in the future, undeclared vars).
+	ConditionValid = "Valid"
 
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
@@ -24,18 +27,19 @@ const (
 
 // Condition reasons (CamelCase, as the API conventions ask).
 const (
-	ReasonValid            = "Valid"
-	ReasonProgressing      = "Progressing"
-	ReasonInvalidTemplate  = "InvalidTemplate"
-	ReasonUnknownVariable  = "UnknownVariable"
-	ReasonChannelNotFound  = "ChannelNotFound"
-	ReasonInvalidTimeZone  = "InvalidTimeZone"
-	ReasonInvalidHoliday   = "InvalidHoliday"
-	ReasonPolicyNotFound   = "PolicyNotFound"
-	ReasonPolicyNotReady   = "PolicyNotReady"
-	ReasonCampaignNotFound = "CampaignNotFound"
-	ReasonUnknownTier      = "UnknownTier"
-	ReasonSuspended        = "Suspended"
+	ReasonValid              = "Valid"
+	ReasonProgressing        = "Progressing"
+	ReasonInvalidTemplate    = "InvalidTemplate"
+	ReasonUnknownVariable    = "UnknownVariable"
+	ReasonChannelNotFound    = "ChannelNotFound"
+	ReasonInvalidTimeZone    = "InvalidTimeZone"
+	ReasonInvalidHoliday     = "InvalidHoliday"
+	ReasonPolicyNotFound     = "PolicyNotFound"
+	ReasonPolicyNotReady     = "PolicyNotReady"
+	ReasonCampaignNotFound   = "CampaignNotFound"
+	ReasonUnknownTier        = "UnknownTier"
+	ReasonInvalidSubmittedAt = "InvalidSubmittedAt"
+	ReasonSuspended          = "Suspended"
 
 	// Lead reasons.
 	ReasonTouchInFlight        = "TouchInFlight"

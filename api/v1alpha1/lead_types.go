@@ -154,8 +154,11 @@ type LeadSource struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=200
 	ExternalID string `json:"externalID,omitempty"`
-	// submittedAt starts the first-response clock. Unset: the lead's creation time.
+	// submittedAt starts the first-response clock. Unset: the lead's creation time. A
+	// time after the lead's creation is not believed (the creation time is used and the
+	// lead's Valid condition says so).
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="self >= timestamp('2000-01-01T00:00:00Z')",message="submittedAt must be a real submission time, after 2000-01-01"
 	SubmittedAt *metav1.Time `json:"submittedAt,omitempty"`
 }
 

@@ -29,9 +29,6 @@ func setConditions(st *v1.LeadStatus, gen int64, sla SLA, deliveryReason, delive
 	}
 
 	msg := sla.Message
-	if sla.TierNote != "" {
-		msg += "; " + sla.TierNote
-	}
 	switch sla.State {
 	case v1.SLAMet:
 		set(v1.ConditionFirstResponseSLA, metav1.ConditionTrue, v1.ReasonSLAMet, msg)
@@ -81,6 +78,20 @@ func setConditions(st *v1.LeadStatus, gen int64, sla SLA, deliveryReason, delive
 	} else {
 		meta.RemoveStatusCondition(&st.Conditions, v1.ConditionAssigned)
 	}
+}
+
+// setValid says whether the lead's own spec holds what the engine had to work around.
+func setValid(st *v1.LeadStatus, gen int64, problems []problem) {
+	c := metav1.Condition{Type: v1.ConditionValid, Status: metav1.ConditionTrue, Reason: v1.ReasonValid,
+		Message: "the lead's spec is complete and consistent", ObservedGeneration: gen}
+	if len(problems) > 0 {
+		var msgs []string
+		for _, p := range problems {
+			msgs = append(msgs, p.message)
+		}
+		c.Status, c.Reason, c.Message = metav1.ConditionFalse, problems[0].reason, truncate(strings.Join(msgs, "; "), 1024)
+	}
+	meta.SetStatusCondition(&st.Conditions, c)
 }
 
 // Blocked marks a lead that cannot progress until someone fixes its configuration (a

@@ -344,9 +344,10 @@ func TestKeyIsDeterministic(t *testing.T) {
 func TestUnknownTierUsesTheStrictestDeadline(t *testing.T) {
 	l := lead("Europe/Berlin", "platinum", "2026-11-16T09:00:00Z")
 	res := decide(t, input(l, industrial(), at("2026-11-16T09:00:00Z")))
-	if !res.Status.FirstResponse.Deadline.Time.Equal(at("2026-11-16T10:00:00Z")) ||
-		!strings.Contains(meta.FindStatusCondition(res.Status.Conditions, v1.ConditionFirstResponseSLA).Message, `tier "platinum" is not in the policy`) {
-		t.Errorf("deadline %s conditions %+v", res.Status.FirstResponse.Deadline, res.Status.Conditions)
+	c := meta.FindStatusCondition(res.Status.Conditions, v1.ConditionValid)
+	if !res.Status.FirstResponse.Deadline.Time.Equal(at("2026-11-16T10:00:00Z")) || c == nil || c.Reason != v1.ReasonUnknownTier ||
+		!strings.Contains(c.Message, `tier "platinum" is not in the policy; using the strictest deadline, 1h`) {
+		t.Errorf("deadline %s Valid %+v", res.Status.FirstResponse.Deadline, c)
 	}
 }
 
@@ -357,4 +358,28 @@ func cond(st v1.LeadStatus, typ string) string {
 		return "<none>"
 	}
 	return string(c.Status) + "/" + c.Reason
+}
+
+// TestLeadSpecProblemsAreReported: a submission time after the lead's creation is not
+// believed (the creation time starts the clock); vars no template declares are named;
+// a sound lead is Valid.
+func TestLeadSpecProblemsAreReported(t *testing.T) {
+	p := industrial()
+	p.Templates = map[string]v1.MessageTemplate{"intro": {Body: "x", Variables: map[string]string{"sender": "ACME"}}}
+	l := lead("Europe/Berlin", "high", "2099-01-01T00:00:00Z")
+	l.CreationTimestamp = metav1.NewTime(at("2026-11-16T09:00:00Z"))
+	l.Spec.Vars = map[string]string{"sender": "x", "offr": "typo", "discount": "5%"}
+	res := decide(t, input(l, p, at("2026-11-16T09:00:00Z")))
+	c := meta.FindStatusCondition(res.Status.Conditions, v1.ConditionValid)
+	if c == nil || c.Status != metav1.ConditionFalse || c.Reason != v1.ReasonInvalidSubmittedAt ||
+		!strings.Contains(c.Message, "spec.vars discount, offr: no template of the policy declares them (declared: sender)") {
+		t.Fatalf("Valid = %+v", c)
+	}
+	if !res.Status.FirstResponse.Deadline.Time.Equal(at("2026-11-16T10:00:00Z")) || res.Touch == nil {
+		t.Errorf("a lead from 2099 must start its clock at creation and be touched now: deadline %s, touch %v", res.Status.FirstResponse.Deadline, res.Touch)
+	}
+	ok := lead("Europe/Berlin", "high", "2026-11-16T09:00:00Z")
+	if res := decide(t, input(ok, industrial(), at("2026-11-16T09:00:00Z"))); cond(res.Status, v1.ConditionValid) != "True/Valid" {
+		t.Errorf("a sound lead: Valid = %s", cond(res.Status, v1.ConditionValid))
+	}
 }

@@ -18,8 +18,6 @@ type SLA struct {
 	Summary string
 	// Message is for the condition: the deadline and how it was met or missed.
 	Message string
-	// TierNote is set when the lead's tier is not in the policy.
-	TierNote string
 }
 
 // target is the first-response target for a tier. An unknown tier gets the strictest
@@ -50,9 +48,9 @@ func deadline(t v1.FirstResponseTarget, submitted time.Time, team *Schedule) (ti
 }
 
 func firstResponse(p *v1.FollowUpPolicySpec, tier string, submitted, contacted, now time.Time, team *Schedule) SLA {
-	t, note := target(p, tier)
+	t, _ := target(p, tier) // an unknown tier is reported by the Valid condition
 	within := t.Within.Duration
-	s := SLA{ContactedAt: contacted, TierNote: note}
+	s := SLA{ContactedAt: contacted}
 	s.Deadline, s.Clock = deadline(t, submitted, team)
 	counted := "counted in the team's working hours"
 	if s.Clock == v1.ClockCalendar {

@@ -148,6 +148,7 @@ func Transition(in Input) (Result, error) {
 	st.Stage = stageText(st, t.stepNames, t.sig.stop, t.taskOverdue())
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
+	setValid(st, in.Lead.Generation, leadProblems(in.Lead, in.Policy))
 	return Result{Status: *st, Touch: touch, Notices: due, NextAt: earliestAfter(t.now, t.wake...)}, nil
 }
 
@@ -233,14 +234,6 @@ func earliestAfter(now time.Time, ts ...time.Time) time.Time {
 		}
 	}
 	return best
-}
-
-// SubmittedAt starts the first-response clock: the source's time, else creation.
-func SubmittedAt(l *v1.Lead) time.Time {
-	if s := l.Spec.Source.SubmittedAt; s != nil {
-		return s.Time
-	}
-	return l.CreationTimestamp.Time
 }
 
 // Key is the idempotency key of a touch: the same lead, cadence revision, round and

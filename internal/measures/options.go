@@ -7,6 +7,7 @@ import (
 	"time"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
 )
 
 // Dimension is what a breakdown groups leads by.
@@ -90,13 +91,8 @@ func parseFraction(s string, def float64) float64 {
 	return f
 }
 
-// submittedAt is when the lead came in: the form's time, else the object's creation.
-func submittedAt(l *v1.Lead) time.Time {
-	if s := l.Spec.Source.SubmittedAt; s != nil && !s.IsZero() {
-		return s.Time
-	}
-	return l.CreationTimestamp.Time
-}
+// submittedAt is when the lead came in, as the engine counts it.
+func submittedAt(l *v1.Lead) time.Time { return cadence.SubmittedAt(l) }
 
 // inWindow filters leads submitted in (Now-Window, Now].
 func inWindow(leads []v1.Lead, o Options) []*v1.Lead {

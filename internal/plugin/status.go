@@ -56,7 +56,7 @@ func dueItems(leads []v1.Lead, until time.Time) []dueItem {
 		if fr := l.Status.FirstResponse; fr.State == v1.SLAPending && fr.Deadline != nil {
 			add("first response", fr.Deadline.Time)
 		}
-		for _, typ := range []string{v1.ConditionStalled, v1.ConditionDelivering} {
+		for _, typ := range []string{v1.ConditionStalled, v1.ConditionDelivering, v1.ConditionValid} {
 			if c := meta.FindStatusCondition(l.Status.Conditions, typ); c != nil && (typ == v1.ConditionStalled) == (c.Status == metav1.ConditionTrue) {
 				add(fmt.Sprintf("%s: %s", c.Reason, c.Message), c.LastTransitionTime.Time)
 			}
