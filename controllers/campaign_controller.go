@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -63,7 +62,9 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		}
 		return ctrl.Result{}, err
 	}
-	st := c.Status.DeepCopy()
+	w := newStatusWriter(r.Client, &c)
+	recsBefore := recKeys(c.Status.Recommendations)
+	st := &c.Status
 	st.ObservedGeneration = c.Generation
 	var p v1.FollowUpPolicy
 	if err := r.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: c.Spec.Policy}, &p); err != nil {
@@ -73,7 +74,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		msg := fmt.Sprintf("policy %q does not exist in this namespace", c.Spec.Policy)
 		setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionFalse, v1.ReasonPolicyNotFound, msg)
 		setCond(st, c.Generation, v1.ConditionStalled, metav1.ConditionTrue, v1.ReasonPolicyNotFound, msg)
-		return ctrl.Result{}, r.writeStatus(ctx, &c, st, nil)
+		return r.finish(ctx, w, recsBefore, ctrl.Result{})
 	}
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionStalled)
 
@@ -109,30 +110,29 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		setCond(st, c.Generation, v1.ConditionActionNeeded, metav1.ConditionFalse, "NoRecommendations", "no decision rule fired")
 	}
 	metrics.SetCampaign(c.Namespace, c.Name, phaseCounts(leads.Items), gaugeMeasures(overall))
-	return ctrl.Result{RequeueAfter: windowResync}, r.writeStatus(ctx, &c, st, recs)
+	return r.finish(ctx, w, recsBefore, ctrl.Result{RequeueAfter: windowResync})
 }
 
-// writeStatus patches status only when it changed, and emits events when the set of
-// recommendations changed.
-func (r *CampaignReconciler) writeStatus(ctx context.Context, c *v1.Campaign, st *v1.CampaignStatus, recs []v1.Recommendation) error {
-	if equality.Semantic.DeepEqual(&c.Status, st) {
-		return nil
+// finish writes status when it changed and emits events when the set of
+// recommendations changed. A conflict (a stale read) recomputes shortly.
+func (r *CampaignReconciler) finish(ctx context.Context, w *statusWriter[*v1.Campaign], recsBefore string, res ctrl.Result) (ctrl.Result, error) {
+	changed, err := w.write(ctx)
+	switch {
+	case apierrors.IsConflict(err):
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil
+	case err != nil:
+		return ctrl.Result{}, err
 	}
-	changed := recKeys(c.Status.Recommendations) != recKeys(recs)
-	base := c.DeepCopy()
-	c.Status = *st
-	if err := r.Status().Patch(ctx, c, client.MergeFrom(base)); err != nil {
-		return err
-	}
-	if changed && r.Recorder != nil {
-		for _, rec := range recs {
+	c := w.obj
+	if changed && recsBefore != recKeys(c.Status.Recommendations) && r.Recorder != nil {
+		for _, rec := range c.Status.Recommendations {
 			r.Recorder.Eventf(c, nil, "Warning", rec.Kind, "Recommend", "%s", rec.Message)
 		}
-		if len(recs) == 0 && st.Measures != nil {
+		if len(c.Status.Recommendations) == 0 && c.Status.Measures != nil {
 			r.Recorder.Eventf(c, nil, "Normal", "NoRecommendations", "Recommend", "no decision rule fires any more")
 		}
 	}
-	return nil
+	return res, nil
 }
 
 func setCond(st *v1.CampaignStatus, gen int64, typ string, s metav1.ConditionStatus, reason, msg string) {

@@ -37,10 +37,19 @@ type countingStatus struct {
 }
 
 func (s countingStatus) Patch(ctx context.Context, o client.Object, p client.Patch, opts ...client.SubResourcePatchOption) error {
-	s.c.mu.Lock()
-	s.c.writes[o.GetName()]++
-	s.c.mu.Unlock()
+	s.c.count1(o)
 	return s.SubResourceWriter.Patch(ctx, o, p, opts...)
+}
+
+func (s countingStatus) Update(ctx context.Context, o client.Object, opts ...client.SubResourceUpdateOption) error {
+	s.c.count1(o)
+	return s.SubResourceWriter.Update(ctx, o, opts...)
+}
+
+func (c *statusWriteCounter) count1(o client.Object) {
+	c.mu.Lock()
+	c.writes[o.GetName()]++
+	c.mu.Unlock()
 }
 
 func (c *statusWriteCounter) count(name string) int {

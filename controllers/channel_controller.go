@@ -7,7 +7,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -52,6 +51,7 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if err := r.Get(ctx, req.NamespacedName, &ch); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	w := newStatusWriter(r.Client, &ch)
 	before := ch.Status.DeepCopy()
 	reason, msg, err := r.check(ctx, &ch)
 	if err != nil {
@@ -82,15 +82,16 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if flush.lastError != "" {
 		st.LastError = flush.lastError
 	}
-	if equality.Semantic.DeepEqual(before, st) {
-		return res, nil
-	}
-	if err := r.Status().Update(ctx, &ch); err != nil {
+	changed, err := w.write(ctx)
+	if err != nil {
 		r.Stats.giveBack(req.NamespacedName, flush)
 		if apierrors.IsConflict(err) {
 			return ctrl.Result{RequeueAfter: conflictRetry}, nil
 		}
 		return ctrl.Result{}, err
+	}
+	if !changed {
+		return res, nil
 	}
 	if readyTransition(before.Conditions, st.Conditions) {
 		if reason == v1.ReasonValid {
