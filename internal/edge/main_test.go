@@ -15,6 +15,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +34,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/edge"
+	"github.com/followup-io/followup-operator/internal/leadrecord"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
@@ -79,6 +82,7 @@ var (
 	startOnce sync.Once
 	startErr  error
 	stop      = func() {}
+	suiteCtx  context.Context // ends when the suite stops
 )
 
 // up starts the control plane, the manager and the server once, or fails the test.
@@ -107,6 +111,7 @@ func start() error {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	suiteCtx = ctx
 	stop = func() {
 		if srv != nil {
 			srv.Close()
@@ -114,22 +119,32 @@ func start() error {
 		cancel()
 		_ = env.Stop()
 	}
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	s, c, err := replica(ctx)
 	if err != nil {
 		return err
 	}
+	cached = c
+	srv = httptest.NewServer(s)
+	return fixtures(ctx)
+}
+
+// replica is one operator replica's edge: its own manager, cache and field indexes, the
+// suite's configuration, logging into logs.
+func replica(ctx context.Context) (*edge.Server, client.Client, error) {
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := edge.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
-		return err
+		return nil, nil, err
 	}
 	go func() { _ = mgr.Start(ctx) }()
 	mgr.GetCache().WaitForCacheSync(ctx)
-	cached = mgr.GetClient()
 	s := &edge.Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: testingclock.NewFakeClock(now),
 		Log: funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{}),
 		Config: edge.Config{IntakeTokens: []string{"old-token", token}, GoogleKeys: []string{googleKey},
 			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns}, MaxBody: maxBody}}
-	srv = httptest.NewServer(s)
-	return fixtures(ctx)
+	return s, mgr.GetClient(), nil
 }
 
 // fixtures: a served namespace with a policy (buying words "quote", "muster") and a
@@ -164,15 +179,24 @@ func fixtures(ctx context.Context) error {
 	return nil
 }
 
-// httpClient turns a hung request into a failure instead of a hung test.
-var httpClient = &http.Client{Timeout: 60 * time.Second}
+// httpClient turns a hung request into a failure instead of a hung test; it keeps
+// enough idle connections for the bursts of the benchmarks.
+var httpClient = &http.Client{Timeout: 60 * time.Second,
+	Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second}}
 
 var auth = map[string]string{"Authorization": "Bearer " + token}
 
-// post sends body (bytes, a string or a value to marshal) as JSON and decodes the answer.
+// post sends body (bytes, a string or a value to marshal) as JSON to the suite's server
+// and decodes the answer.
 func post(t testing.TB, path string, body any, header map[string]string) (int, map[string]any) {
 	t.Helper()
 	up(t)
+	return postTo(t, srv.URL, path, body, header)
+}
+
+// postTo is post to the server at base.
+func postTo(t testing.TB, base, path string, body any, header map[string]string) (int, map[string]any) {
+	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case []byte:
@@ -182,7 +206,7 @@ func post(t testing.TB, path string, body any, header map[string]string) (int, m
 	default:
 		raw, _ = json.Marshal(b)
 	}
-	req, err := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +314,37 @@ func waStatus(id, status, callback string) string {
 		"recipient_id": "48501234567", "biz_opaque_callback_data": callback,
 		"conversation": map[string]any{"id": "c1", "origin": map[string]string{"type": "marketing"}}})
 	return string(b)
+}
+
+// recorded is what the edge stored for a lead: its Interaction objects in the order they
+// were created (etcd revisions grow), each checked to be named for the lead and the
+// event id and owned by the lead.
+func recorded(t testing.TB, namespace, name string) []v1.InteractionEntry {
+	t.Helper()
+	up(t)
+	ctx := context.Background()
+	var l v1.Lead
+	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, &l); err != nil {
+		t.Fatal(err)
+	}
+	var list v1.InteractionList
+	if err := env.Client.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		t.Fatal(err)
+	}
+	rev := func(o v1.Interaction) int { n, _ := strconv.Atoi(o.ResourceVersion); return n }
+	slices.SortFunc(list.Items, func(a, b v1.Interaction) int { return rev(a) - rev(b) })
+	var out []v1.InteractionEntry
+	for _, o := range list.Items {
+		if o.Spec.Lead != name {
+			continue
+		}
+		if o.Name != leadrecord.InteractionName(name, o.Spec.ID) || len(o.OwnerReferences) != 1 ||
+			o.OwnerReferences[0].UID != l.UID || o.OwnerReferences[0].Name != name {
+			t.Errorf("interaction %s: name or owner %+v", o.Name, o.OwnerReferences)
+		}
+		out = append(out, o.Spec.InteractionEntry)
+	}
+	return out
 }
 
 func kindsOf(in []v1.InteractionEntry) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -117,9 +118,18 @@ func (s *Server) recordStatus(ctx context.Context, st waStatus) string {
 	if kind == v1.InteractionDeliveryFailed && len(st.Errors) > 0 {
 		s.Log.Info("whatsapp delivery failed", "namespace", ns, "lead", lead, "errorCode", st.Errors[0].Code)
 	}
+	l, err := s.lead(ctx, ns, lead)
+	if err != nil {
+		if apierrors.IsNotFound(err) {
+			s.count(waEndpoint, kind, outcomeUnmatched)
+			return outcomeUnmatched
+		}
+		s.apiError(err, "reading lead", ns, lead)
+		return outcomeError
+	}
 	in := v1.InteractionEntry{At: unixTime(st.Timestamp, s.Clock.Now()), Kind: kind, Medium: waMedium,
-		Direction: v1.Outbound, TouchKey: key, ID: clip("wa:"+st.Status+":"+st.ID, 200), By: waBy}
-	return s.record(ctx, waEndpoint, leadKey(ns, lead), in)
+		TouchKey: key, ID: clip("wa:"+st.Status+":"+st.ID, 200), By: waBy}
+	return s.record(ctx, waEndpoint, l, in)
 }
 
 // recordMessage records an inbound message as a reply on the leads with that number in
@@ -148,7 +158,7 @@ func (s *Server) recordMessage(ctx context.Context, m waMessage) string {
 		in := v1.InteractionEntry{At: unixTime(m.Timestamp, s.Clock.Now()), Kind: v1.InteractionReply, Medium: waMedium,
 			Direction: v1.Inbound, ID: clip("wa:msg:"+m.ID, 200), By: waBy}
 		s.rateReply(ctx, l, &in, m.text(), nil)
-		out := s.record(ctx, waEndpoint, client.ObjectKeyFromObject(l), in)
+		out := s.record(ctx, waEndpoint, l, in)
 		if out == outcomeError || result == outcomeUnmatched {
 			result = out
 		}

@@ -1,0 +1,47 @@
+package edge
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/classify"
+)
+
+// rateReply sets a reply's quality (from the text unless given) and whether it asks for
+// a human (a buying keyword of the lead's policy). The text is read here and dropped.
+func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.InteractionEntry, text string, given *int32) {
+	q := classify.Quality(text)
+	if given != nil {
+		q = *given
+	}
+	in.Quality = &q
+	if text != "" && classify.BuyingIntent(text, s.handToHumanKeywords(ctx, l)) {
+		in.HandToHuman = true
+	}
+}
+
+// handToHumanKeywords are the buying keywords of the policy the lead follows: its own
+// spec.policy, else its campaign's. This is the edge's only lookup of a lead's
+// surroundings; the shared gatherer (lead -> campaign -> policy -> channels) replaces it
+// when lifecycle v2 lands.
+func (s *Server) handToHumanKeywords(ctx context.Context, l *v1.Lead) []string {
+	name := l.Spec.Policy
+	if name == "" && l.Spec.Source.Campaign != "" {
+		var c v1.Campaign
+		if err := s.Client.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: l.Spec.Source.Campaign}, &c); err == nil {
+			name = c.Spec.Policy
+		}
+	}
+	var p v1.FollowUpPolicy
+	if name == "" || s.Client.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &p) != nil ||
+		len(p.Spec.HandToHuman.Keywords) == 0 {
+		return defaultKeywords
+	}
+	return p.Spec.HandToHuman.Keywords
+}
+
+// defaultKeywords are the CRD's default keywords, for a lead whose policy cannot be read
+// (a buying word must not go unnoticed because a policy is missing).
+var defaultKeywords = []string{"price", "quote", "discount", "sample", "PI", "proforma"}
