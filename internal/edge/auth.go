@@ -13,12 +13,12 @@ import (
 // bearer checks the intake token; it answers (503 unconfigured, 401) and returns false
 // when the request may not pass.
 func (s *Server) bearer(w http.ResponseWriter, r *http.Request) bool {
-	if len(s.Config.IntakeTokens) == 0 {
+	if len(s.config().IntakeTokens) == 0 {
 		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no intake token is configured (file intake-token); the endpoint is closed")
 		return false
 	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || !oneOf(tok, s.Config.IntakeTokens) {
+	if !ok || !oneOf(tok, s.config().IntakeTokens) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="followup-edge"`)
 		s.fail(w, r, http.StatusUnauthorized, "Unauthorized", "send Authorization: Bearer <intake token>")
 		return false
@@ -37,7 +37,7 @@ func (s *Server) namespace(w http.ResponseWriter, r *http.Request) (string, bool
 }
 
 func (s *Server) allowed(ns string) bool {
-	return validNamespace(ns) && (len(s.Config.Namespaces) == 0 || slices.Contains(s.Config.Namespaces, ns))
+	return validNamespace(ns) && (len(s.config().Namespaces) == 0 || slices.Contains(s.config().Namespaces, ns))
 }
 
 // validNamespace and validName keep what a caller typed from reaching the API client as

@@ -75,7 +75,7 @@ const googleAdsPlatform v1.AdPlatform = "GoogleAds"
 
 // googleAds creates a Lead from a Google Ads lead form submission, once per lead_id.
 func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
-	if len(s.Config.GoogleKeys) == 0 {
+	if len(s.config().GoogleKeys) == 0 {
 		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no Google Ads key is configured (file google-key); the endpoint is closed")
 		return
 	}
@@ -87,7 +87,7 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &g, false) {
 		return
 	}
-	if !oneOf(g.GoogleKey, s.Config.GoogleKeys) {
+	if !oneOf(g.GoogleKey, s.config().GoogleKeys) {
 		s.fail(w, r, http.StatusForbidden, "WrongGoogleKey", "google_key does not match the configured key")
 		return
 	}

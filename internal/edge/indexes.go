@@ -21,6 +21,12 @@ const (
 	IndexExternalID = "edge.externalID"
 	// IndexCampaignID: "<platform>/<spec.source.campaignId>" of a Campaign.
 	IndexCampaignID = "edge.campaignId"
+	// IndexMessageID: the provider message ids (WhatsApp wamids) of a lead's touches,
+	// status.touches[].messageId: a receipt without callback data finds its touch.
+	IndexMessageID = "edge.messageId"
+	// IndexPhoneNumberID: spec.whatsapp.phoneNumberId of a WhatsApp Channel: a webhook
+	// change is routed to the namespaces owning the business number it names.
+	IndexPhoneNumberID = "edge.phoneNumberId"
 )
 
 // SetupIndexes registers the field indexes the edge looks leads and campaigns up by.
@@ -37,11 +43,28 @@ func SetupIndexes(ctx context.Context, idx client.FieldIndexer) error {
 		},
 		IndexEmail:      func(l *v1.Lead) []string { return nonEmpty(strings.ToLower(l.Spec.Contact.Email)) },
 		IndexExternalID: func(l *v1.Lead) []string { return nonEmpty(l.Spec.Source.ExternalID) },
+		IndexMessageID: func(l *v1.Lead) []string {
+			var out []string
+			for _, t := range l.Status.Touches {
+				if t.MessageID != "" {
+					out = append(out, t.MessageID)
+				}
+			}
+			return out
+		},
 	}
 	for name, f := range leadIndexes {
 		if err := idx.IndexField(ctx, &v1.Lead{}, name, func(o client.Object) []string { return f(o.(*v1.Lead)) }); err != nil {
 			return err
 		}
+	}
+	if err := idx.IndexField(ctx, &v1.Channel{}, IndexPhoneNumberID, func(o client.Object) []string {
+		if c := o.(*v1.Channel); c.Spec.WhatsApp != nil {
+			return nonEmpty(c.Spec.WhatsApp.PhoneNumberID)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return idx.IndexField(ctx, &v1.Campaign{}, IndexCampaignID, func(o client.Object) []string {
 		c := o.(*v1.Campaign)

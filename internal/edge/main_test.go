@@ -55,6 +55,12 @@ const (
 	verifyToken = "verify-me"
 	ns          = "edge"
 	maxBody     = 64 << 10
+	// teamA and teamB are two more tenants the edge serves, side by side.
+	teamA = "team-a"
+	teamB = "team-b"
+	// businessNumberID is the phone_number_id of the suite's WhatsApp business number
+	// (Meta's example), owned by the WhatsApp Channel of namespace edge.
+	businessNumberID = "106540352242922"
 )
 
 // lockedBuffer captures everything the server logs, for the privacy test.
@@ -143,16 +149,20 @@ func replica(ctx context.Context) (*edge.Server, client.Client, error) {
 	s := &edge.Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: testingclock.NewFakeClock(now),
 		Log: funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{}),
 		Config: edge.Config{IntakeTokens: []string{"old-token", token}, GoogleKeys: []string{googleKey},
-			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns}, MaxBody: maxBody}}
+			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns, teamA, teamB}, MaxBody: maxBody}}
 	return s, mgr.GetClient(), nil
 }
 
-// fixtures: a served namespace with a policy (buying words "quote", "muster") and a
-// Google Ads campaign, and a namespace the edge does not serve.
+// fixtures: a served namespace with a policy (buying words "quote", "muster"), a Google
+// Ads campaign and the WhatsApp Channel of the business number; two more served
+// tenants; and a namespace the edge does not serve.
 func fixtures(ctx context.Context) error {
 	objs := []client.Object{
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "other"}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: teamA}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: teamB}},
+		waChannel(ns, "whatsapp", businessNumberID),
 		&v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: ns}, Spec: v1.FollowUpPolicySpec{
 			Steps:       []v1.Step{{Name: "introduce", Channel: "email", Template: "t"}},
 			HandToHuman: v1.HandToHuman{Keywords: []string{"quote", "muster"}},
@@ -168,7 +178,7 @@ func fixtures(ctx context.Context) error {
 	}
 	// The server reads campaigns and policies through the cache: wait until it has them.
 	deadline := time.Now().Add(30 * time.Second)
-	for _, o := range objs[2:] {
+	for _, o := range objs[4:] { // the namespaces are not cached
 		for cached.Get(ctx, client.ObjectKeyFromObject(o), o.DeepCopyObject().(client.Object)) != nil {
 			if time.Now().After(deadline) {
 				return fmt.Errorf("cache never saw %s", o.GetName())
@@ -177,6 +187,25 @@ func fixtures(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// waChannel is a WhatsApp Channel for the business number phoneNumberID.
+func waChannel(namespace, name, phoneNumberID string) *v1.Channel {
+	return &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace}, Spec: v1.ChannelSpec{
+		Type: v1.ChannelWhatsApp, WhatsApp: &v1.WhatsAppChannel{PhoneNumberID: phoneNumberID},
+		CredentialsRef: &v1.SecretKeyRef{Name: "whatsapp"}}}
+}
+
+// waitCached waits until the manager's cache has obj (the server's index lookups).
+func waitCached(t testing.TB, obj client.Object) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for cached.Get(context.Background(), client.ObjectKeyFromObject(obj), obj.DeepCopyObject().(client.Object)) != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("cache never saw %s", obj.GetName())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // httpClient turns a hung request into a failure instead of a hung test; it keeps
@@ -271,6 +300,10 @@ func inCache(t testing.TB, name string) {
 	}
 }
 
+func leadKeyOf(namespace, name string) client.ObjectKey {
+	return client.ObjectKey{Namespace: namespace, Name: name}
+}
+
 var numbers atomic.Int64
 
 // leadWith creates a lead directly with n recorded notes, for the tests of the bound.
@@ -295,10 +328,16 @@ func waSign(body []byte) map[string]string {
 	return map[string]string{"X-Hub-Signature-256": "sha256=" + hex.EncodeToString(mac.Sum(nil))}
 }
 
-// waPayload is a WhatsApp Cloud API webhook delivery in Meta's documented shape.
+// waPayload is a WhatsApp Cloud API webhook delivery in Meta's documented shape, for
+// the suite's business number.
 func waPayload(statuses, messages string) []byte {
+	return waPayloadFor(businessNumberID, statuses, messages)
+}
+
+// waPayloadFor is waPayload for the business number phoneNumberID.
+func waPayloadFor(phoneNumberID, statuses, messages string) []byte {
 	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{
- "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+ "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},
  "contacts":[{"profile":{"name":"Hanna"},"wa_id":"48501234567"}],
  "statuses":[` + statuses + `],"messages":[` + messages + `]}}]}]}`)
 }
