@@ -126,8 +126,8 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	if t, err := time.Parse(time.RFC3339, g.SubmitTime); err == nil {
 		at = &t
 	}
-	l.Spec.Source.SubmittedAt = submitted(at, s.Clock.Now())
-	s.createLead(w, r, l)
+	adj := setSubmitted(l, "lead_submit_time", at, s.Clock.Now())
+	s.createLead(w, r, l, adj)
 }
 
 // e164 is the CRD's phone rule; googleEmail its email rule.

@@ -55,8 +55,8 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) {
 				Region: f.Region, Form: f.Form, ExternalID: f.ExternalID}}}
 	label(l, LabelSource, f.Source)
 	label(l, LabelRegion, f.Region)
-	l.Spec.Source.SubmittedAt = submitted(f.SubmittedAt, s.Clock.Now())
-	s.createLead(w, r, l)
+	adj := setSubmitted(l, "submittedAt", f.SubmittedAt, s.Clock.Now())
+	s.createLead(w, r, l, adj)
 }
 
 // checkForm refuses, before anything is written, what the edge can tell is wrong; the
@@ -88,15 +88,4 @@ func (s *Server) checkForm(r *http.Request, ns string, f *intakeForm) (reason, m
 		}
 	}
 	return "", ""
-}
-
-// submitted is when the lead was submitted: the payload's time unless it is missing or
-// in the future (a wrong clock must not push the first-response deadline out).
-func submitted(at *time.Time, now time.Time) *metav1.Time {
-	t := now
-	if at != nil && !at.IsZero() && !at.After(now) {
-		t = *at
-	}
-	mt := metav1.NewTime(t.UTC().Truncate(time.Second))
-	return &mt
 }

@@ -87,22 +87,25 @@ func (s *Server) interactionForLead(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the lead could not be read; retry")
 		return
 	}
-	switch out := s.recordEvent(r.Context(), l, in, e); out {
+	switch res := s.recordEvent(r.Context(), l, in, e); res.Result {
 	case outcomeInvalid:
 		s.fail(w, r, http.StatusUnprocessableEntity, "Invalid", "the interaction is not valid for the Lead API")
 	case outcomeError:
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the event could not be stored; retry")
 	default:
-		s.ok(w, r, outcomeCode[out], leadResult{Lead: l.Name, Result: out})
+		s.ok(w, r, outcomeCode[res.Result], res)
 	}
 }
 
 // outcomeCode answers a stored (or already stored) event.
 var outcomeCode = map[string]int{string(leadrecord.Added): http.StatusCreated, string(leadrecord.Duplicate): http.StatusOK}
 
+// leadResult is what happened to an event on one lead; Adjusted says when its time was
+// not stored as sent (internal/edge/timebounds.go).
 type leadResult struct {
-	Lead   string `json:"lead"`
-	Result string `json:"result"`
+	Lead     string      `json:"lead"`
+	Result   string      `json:"result"`
+	Adjusted *adjustment `json:"adjusted,omitempty"`
 }
 
 // interactionByLookup records one event on every lead (at most 20) of the namespace with
@@ -141,8 +144,8 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 		if i == maxLookupLeads {
 			break
 		}
-		out := s.recordEvent(r.Context(), &leads.Items[i], in, e)
-		switch out {
+		res := s.recordEvent(r.Context(), &leads.Items[i], in, e)
+		switch res.Result {
 		case outcomeError:
 			s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the event could not be stored; retry")
 			return
@@ -152,17 +155,20 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 		case string(leadrecord.Added):
 			code = http.StatusCreated
 		}
-		results = append(results, leadResult{Lead: leads.Items[i].Name, Result: out})
+		results = append(results, res)
 	}
 	s.ok(w, r, code, map[string]any{"results": results})
 }
 
-// recordEvent rates a reply against the lead's policy and records the event.
-func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.InteractionEntry, e *interactionEvent) string {
+// recordEvent bounds the event's time by the lead, rates a reply against the lead's
+// policy and records the event.
+func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.InteractionEntry, e *interactionEvent) leadResult {
+	var adj *adjustment
+	in.At, adj = eventTime("at", e.At, l, s.Clock.Now())
 	if in.Kind == v1.InteractionReply {
 		s.rateReply(ctx, l, &in, e.Text, e.Quality)
 	}
-	return s.record(ctx, apiEndpoint, l, in)
+	return leadResult{Lead: l.Name, Result: s.record(ctx, apiEndpoint, l, in), Adjusted: adj}
 }
 
 // readEvent authenticates, reads and checks an event; it answers and returns false when
@@ -222,6 +228,5 @@ func (s *Server) interaction(e *interactionEvent) (in v1.InteractionEntry, reaso
 		}
 		in.Medium = m
 	}
-	in.At = *submitted(e.At, s.Clock.Now())
 	return in, "", ""
 }

@@ -17,7 +17,7 @@ func TestReplyIsRatedAndBuyingWordsHandOff(t *testing.T) {
 		{"id": "m1", "kind": "reply", "text": "Please send a quote for 2 units, Hanna", "medium": "email"},
 		{"id": "m2", "kind": "Reply", "text": "Thanks!"},
 		{"id": "m3", "kind": "reply", "quality": 2},
-		{"id": "m4", "kind": "bounce", "medium": "email", "at": "2026-11-16T08:00:00Z"},
+		{"id": "m4", "kind": "bounce", "medium": "email", "at": "2026-11-16T08:57:00Z"},
 		{"id": "m5", "kind": "meeting", "by": "hubspot"},
 		{"id": "m6", "kind": "unsubscribe"},
 	} {
@@ -38,7 +38,7 @@ func TestReplyIsRatedAndBuyingWordsHandOff(t *testing.T) {
 	if *in[1].Quality != 1 || in[1].HandToHuman || *in[2].Quality != 2 {
 		t.Errorf("polite/explicit: %+v %+v", in[1], in[2])
 	}
-	if in[3].Direction != "" || in[3].Medium != "Email" || !in[3].At.Time.Equal(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) || in[3].Quality != nil {
+	if in[3].Direction != "" || in[3].Medium != "Email" || !in[3].At.Time.Equal(time.Date(2026, 11, 16, 8, 57, 0, 0, time.UTC)) || in[3].Quality != nil {
 		t.Errorf("bounce: %+v", in[3])
 	}
 	if in[4].By != "hubspot" || !in[5].At.Time.Equal(now) {

@@ -343,13 +343,13 @@ func waPayloadFor(phoneNumberID, statuses, messages string) []byte {
 }
 
 func waText(from, id, text string) string {
-	b, _ := json.Marshal(map[string]any{"from": from, "id": id, "timestamp": "1763283200", "type": "text",
+	b, _ := json.Marshal(map[string]any{"from": from, "id": id, "timestamp": "1794819500", "type": "text",
 		"text": map[string]string{"body": text}})
 	return string(b)
 }
 
 func waStatus(id, status, callback string) string {
-	b, _ := json.Marshal(map[string]any{"id": id, "status": status, "timestamp": "1763283000",
+	b, _ := json.Marshal(map[string]any{"id": id, "status": status, "timestamp": "1794819400",
 		"recipient_id": "48501234567", "biz_opaque_callback_data": callback,
 		"conversation": map[string]any{"id": "c1", "origin": map[string]string{"type": "marketing"}}})
 	return string(b)

@@ -30,7 +30,7 @@ func TestReceiptsAreStoredWithoutDirection(t *testing.T) {
 		}
 	}
 	// Meta's documented failed status: a message to a number that is not on WhatsApp.
-	failed := waPayload(`{"id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA","status":"failed","timestamp":"1763283050",
+	failed := waPayload(`{"id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA","status":"failed","timestamp":"1794819450",
 	  "recipient_id":"48501234567","biz_opaque_callback_data":"edge/`+name+`/k9",
 	  "errors":[{"code":131026,"title":"Message undeliverable","message":"Message undeliverable",
 	    "error_data":{"details":"Message Undeliverable."},"href":"https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}]}`, "")
@@ -57,11 +57,11 @@ func TestCRMBounceIsStoredLikeKubectlBounce(t *testing.T) {
 	byCRM := newLead(t, form("bounce-crm"))
 	byRep := newLead(t, form("bounce-rep"))
 	if code, b := post(t, "/v1/namespaces/edge/leads/"+byCRM+"/interactions",
-		map[string]any{"id": "b-1", "kind": "bounce", "direction": "outbound", "at": "2026-11-16T08:00:00Z", "by": "hubspot"}, auth); code != 201 {
+		map[string]any{"id": "b-1", "kind": "bounce", "direction": "outbound", "at": "2026-11-16T08:58:00Z", "by": "hubspot"}, auth); code != 201 {
 		t.Fatalf("%d %v", code, b)
 	}
 	var out, errs bytes.Buffer
-	code := plugin.Run(context.Background(), []string{"record", byRep, "--bounce", "--id", "b-1", "--at", "2026-11-16T08:00:00Z", "--by", "hubspot"},
+	code := plugin.Run(context.Background(), []string{"record", byRep, "--bounce", "--id", "b-1", "--at", "2026-11-16T08:58:00Z", "--by", "hubspot"},
 		plugin.Env{Out: &out, Err: &errs, Connect: func(_, _, _ string) (client.Client, string, string, error) {
 			return env.Client, ns, "rep", nil
 		}})
@@ -82,7 +82,7 @@ func TestCRMBounceIsStoredLikeKubectlBounce(t *testing.T) {
 // webhooks are answered 200 and counted; no lead changes.
 func TestWhatsAppTemplateEventsChangeNoLead(t *testing.T) {
 	name := newLead(t, form("template-events"))
-	payload := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1763283000,"changes":[
+	payload := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1794819400,"changes":[
 	  {"field":"message_template_status_update","value":{"event":"PAUSED","message_template_id":1234567,
 	    "message_template_name":"catalog","message_template_language":"en_US","reason":"NONE"}},
 	  {"field":"message_template_quality_update","value":{"previous_quality_score":"GREEN","new_quality_score":"YELLOW",

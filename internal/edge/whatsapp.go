@@ -114,9 +114,9 @@ func (s *Server) whatsAppChange(ctx context.Context, ch waChange, counts map[str
 			"phoneNumberId", clip(ch.Value.Metadata.PhoneNumberID, 64))
 	}
 	for _, st := range ch.Value.Statuses {
-		counts[s.recordStatus(ctx, owners, st)]++
+		counts[s.recordStatus(ctx, owners, st, counts)]++
 	}
 	for _, m := range ch.Value.Messages {
-		counts[s.recordMessage(ctx, owners, m)]++
+		counts[s.recordMessage(ctx, owners, m, counts)]++
 	}
 }

@@ -3,11 +3,8 @@ package edge
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -19,7 +16,7 @@ const waMaxLeadsPerNumber = 20
 // recordMessage records an inbound message as a reply on the leads with the sender's
 // number, in the namespaces that own the business number it was sent to (never in
 // another team's namespace that merely knows the same customer).
-func (s *Server) recordMessage(ctx context.Context, owners []string, m waMessage) string {
+func (s *Server) recordMessage(ctx context.Context, owners []string, m waMessage, counts map[string]int) string {
 	if !m.isReply() {
 		s.count(waEndpoint, v1.InteractionReply, outcomeIgnored)
 		return outcomeIgnored
@@ -49,7 +46,11 @@ func (s *Server) recordMessage(ctx context.Context, owners []string, m waMessage
 	result := ""
 	for i := range leads {
 		l := &leads[i]
-		in := v1.InteractionEntry{At: unixTime(m.Timestamp, s.Clock.Now()), Kind: v1.InteractionReply, Medium: waMedium,
+		at, adj := unixEventTime(m.Timestamp, l, s.Clock.Now())
+		if adj != nil {
+			counts["adjusted"]++
+		}
+		in := v1.InteractionEntry{At: at, Kind: v1.InteractionReply, Medium: waMedium,
 			Direction: v1.Inbound, ID: clip("wa:msg:"+m.ID, 200), By: waBy}
 		s.rateReply(ctx, l, &in, m.text(), nil)
 		if out := s.record(ctx, waEndpoint, l, in); out == outcomeError || result == "" {
@@ -57,14 +58,4 @@ func (s *Server) recordMessage(ctx context.Context, owners []string, m waMessage
 		}
 	}
 	return result
-}
-
-// unixTime reads WhatsApp's Unix-seconds timestamps; missing, garbage or future ones are now.
-func unixTime(ts string, now time.Time) metav1.Time {
-	if n, err := strconv.ParseInt(ts, 10, 64); err == nil && n > 0 && n < 1<<40 {
-		if t := time.Unix(n, 0); !t.After(now) {
-			return metav1.NewTime(t.UTC())
-		}
-	}
-	return metav1.NewTime(now.UTC().Truncate(time.Second))
 }

@@ -79,7 +79,7 @@ func TestWhatsAppStatusFindsItsTouchByMessageID(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	// Meta's documented read status, without biz_opaque_callback_data.
-	payload := waPayload(`{"id":"wamid.HBgLNDg1MDEyMzQ1NjcVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA","status":"read","timestamp":"1763283100",
+	payload := waPayload(`{"id":"wamid.HBgLNDg1MDEyMzQ1NjcVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA","status":"read","timestamp":"1794819480",
 	  "recipient_id":"48501234567","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing","type":"regular"}}`, "")
 	if code, b := post(t, "/v1/whatsapp", payload, waSign(payload)); code != 200 || b["added"] != 1.0 {
 		t.Fatalf("%d %v", code, b)

@@ -19,7 +19,7 @@ var waStatusKinds = map[string]v1.InteractionKind{"delivered": v1.InteractionDel
 // recordStatus records a receipt on the touch it is about: named by the callback data
 // our sender put on the message, else found by the message id (wamid) the touch record
 // keeps. Either way only in a namespace that owns the business number.
-func (s *Server) recordStatus(ctx context.Context, owners []string, st waStatus) string {
+func (s *Server) recordStatus(ctx context.Context, owners []string, st waStatus, counts map[string]int) string {
 	kind, ok := waStatusKinds[st.Status]
 	if !ok || st.ID == "" || len(st.ID) > 256 {
 		s.count(waEndpoint, "", outcomeIgnored)
@@ -39,7 +39,11 @@ func (s *Server) recordStatus(ctx context.Context, owners []string, st waStatus)
 	if kind == v1.InteractionDeliveryFailed && len(st.Errors) > 0 {
 		s.Log.Info("whatsapp delivery failed", "namespace", l.Namespace, "lead", l.Name, "errorCode", st.Errors[0].Code)
 	}
-	in := v1.InteractionEntry{At: unixTime(st.Timestamp, s.Clock.Now()), Kind: kind, Medium: waMedium,
+	at, adj := unixEventTime(st.Timestamp, l, s.Clock.Now())
+	if adj != nil {
+		counts["adjusted"]++
+	}
+	in := v1.InteractionEntry{At: at, Kind: kind, Medium: waMedium,
 		TouchKey: key, MessageID: st.ID, ID: clip("wa:"+st.Status+":"+st.ID, 200), By: waBy}
 	return s.record(ctx, waEndpoint, l, in)
 }
