@@ -118,10 +118,10 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	c := camps.Items[0]
 	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(googleSource, g.LeadID)},
 		Spec: v1.LeadSpec{Contact: googleContact(g.UserColumnData),
-			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: c.Spec.Region,
+			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: leadRegion(&c, ""),
 				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID}}}
 	label(l, LabelSource, googleSource)
-	label(l, LabelRegion, c.Spec.Region)
+	label(l, LabelRegion, l.Spec.Source.Region)
 	var at *time.Time
 	if t, err := time.Parse(time.RFC3339, g.SubmitTime); err == nil {
 		at = &t

@@ -163,3 +163,25 @@ func TestIntakeRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeLeadsGetTheirCampaignsRegion: a form lead naming a campaign is filed under
+// the campaign's region (label and spec) like a Google Ads lead, so a region-sharded
+// install sees it; the form's own region counts only without a campaign region.
+func TestIntakeLeadsGetTheirCampaignsRegion(t *testing.T) {
+	noRegion := form("region-1")
+	delete(noRegion, "region")
+	otherRegion := form("region-2")
+	otherRegion["region"] = "na"
+	policyOnly := form("region-3")
+	delete(policyOnly, "campaign")
+	policyOnly["policy"], policyOnly["region"] = "p", "apac"
+	for _, c := range []struct {
+		form map[string]any
+		want string
+	}{{noRegion, "eu"}, {otherRegion, "eu"}, {policyOnly, "apac"}} {
+		l := getLead(t, newLead(t, c.form))
+		if l.Labels[edge.LabelRegion] != c.want || l.Spec.Source.Region != c.want {
+			t.Errorf("%s: region label %q, spec %q, want %q", c.form["externalId"], l.Labels[edge.LabelRegion], l.Spec.Source.Region, c.want)
+		}
+	}
+}
