@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,10 +115,15 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	// Two Campaigns claiming one Google campaign: the first by name, so the choice is stable.
 	slices.SortFunc(camps.Items, func(a, b v1.Campaign) int { return strings.Compare(a.Name, b.Name) })
 	c := camps.Items[0]
+	f := readGoogleForm(g.UserColumnData, c.Spec.Intake)
 	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(googleSource, g.LeadID)},
-		Spec: v1.LeadSpec{Contact: googleContact(g.UserColumnData),
+		Spec: v1.LeadSpec{Contact: f.contact, Product: f.product,
 			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: leadRegion(&c, ""),
-				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID}}}
+				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID,
+				CreativeID: nonZero(string(g.CreativeID)), Answers: f.answers}}}
+	if g.GclID != "" {
+		l.Spec.Source.ClickIDs = &v1.ClickIDs{GCLID: clip(g.GclID, 512)}
+	}
 	label(l, LabelSource, googleSource)
 	label(l, LabelRegion, l.Spec.Source.Region)
 	var at *time.Time
@@ -130,55 +134,12 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	s.createLead(w, r, l, adj)
 }
 
-// e164 is the CRD's phone rule; googleEmail its email rule.
-var (
-	e164        = regexp.MustCompile(`^[+][1-9][0-9]{6,14}$`)
-	googleEmail = regexp.MustCompile(`^[^@\s]+@[^@\s]+[.][^@\s]+$`)
-	country     = regexp.MustCompile(`^[A-Z]{2}$`)
-)
-
-// googleContact maps the form's columns onto the lead's contact. Google cannot be asked
-// to fix a value, so what the CRD would refuse (a phone not in E.164, a country name
-// instead of a code) is dropped and over-long text clipped, rather than losing the lead.
-func googleContact(cols []googleColumn) v1.Contact {
-	var c v1.Contact
-	var first, last string
-	for _, col := range cols {
-		v := strings.TrimSpace(col.StringValue)
-		switch col.ColumnID {
-		case "FULL_NAME":
-			c.Name = v
-		case "FIRST_NAME":
-			first = v
-		case "LAST_NAME":
-			last = v
-		case "EMAIL", "WORK_EMAIL":
-			if c.Email == "" && len(v) <= 254 && googleEmail.MatchString(v) {
-				c.Email = v
-			}
-		case "PHONE_NUMBER", "WORK_PHONE":
-			p := strings.Map(func(r rune) rune {
-				if strings.ContainsRune(" -()./", r) {
-					return -1
-				}
-				return r
-			}, v)
-			if c.Phone == "" && e164.MatchString(p) {
-				c.Phone = p
-			}
-		case "COMPANY_NAME":
-			c.Company = v
-		case "COUNTRY":
-			if u := strings.ToUpper(v); country.MatchString(u) {
-				c.Country = u
-			}
-		}
+// nonZero drops Google's 0 for "no id".
+func nonZero(id string) string {
+	if id == "0" {
+		return ""
 	}
-	if c.Name == "" {
-		c.Name = strings.TrimSpace(first + " " + last)
-	}
-	c.Name, c.Company = clip(c.Name, 200), clip(c.Company, 200)
-	return c
+	return id
 }
 
 // adGroupName is the campaign's name for the ad group: an entry "<id>:<name>" in

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/contactnorm"
 )
 
 // intakeForm is the generic JSON lead form (docs/inbound.md).
@@ -27,6 +28,13 @@ type intakeForm struct {
 	Product     string     `json:"product"`
 	Value       *v1.Money  `json:"value"`
 	Owner       string     `json:"owner"`
+	// Click ids a landing page passes on from the ad's URL, for the offline-conversion
+	// upload when the lead is won.
+	GCLID  string `json:"gclid"`
+	GBRAID string `json:"gbraid"`
+	WBRAID string `json:"wbraid"`
+	// Answers to the form's other questions.
+	Answers []v1.FormAnswer `json:"answers"`
 }
 
 // defaultSource names leads from the generic form when the payload names none.
@@ -51,10 +59,28 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	region := leadRegion(campaign, f.Region)
+	var intake v1.CampaignIntake
+	if campaign != nil && campaign.Spec.Intake != nil {
+		intake = *campaign.Spec.Intake
+	}
+	if f.Product == "" {
+		f.Product = intake.Product
+	}
+	answers := f.Answers
+	if raw := f.Contact.Country; raw != "" && !country.MatchString(raw) {
+		// "Poland" is PL; what is no country is kept as an answer, not refused.
+		if f.Contact.Country = contactnorm.Country(raw); f.Contact.Country == "" {
+			answers = addAnswer(answers, "country", raw)
+		}
+	}
+	readPhones(&f.Contact, intake.Country)
 	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(f.Source, f.ExternalID)},
 		Spec: v1.LeadSpec{Contact: f.Contact, Tier: f.Tier, Product: f.Product, Value: f.Value, Policy: f.Policy,
 			Owner: f.Owner, Source: v1.LeadSource{Campaign: f.Campaign, AdGroup: f.AdGroup, Keyword: f.Keyword,
-				Region: region, Form: f.Form, ExternalID: f.ExternalID}}}
+				Region: region, Form: f.Form, ExternalID: f.ExternalID, Answers: answers}}}
+	if f.GCLID != "" || f.GBRAID != "" || f.WBRAID != "" {
+		l.Spec.Source.ClickIDs = &v1.ClickIDs{GCLID: f.GCLID, GBRAID: f.GBRAID, WBRAID: f.WBRAID}
+	}
 	label(l, LabelSource, f.Source)
 	label(l, LabelRegion, region)
 	adj := setSubmitted(l, "submittedAt", f.SubmittedAt, s.Clock.Now())

@@ -185,3 +185,29 @@ func TestIntakeLeadsGetTheirCampaignsRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeKeepsClickIDsAndReadsPhones: a landing page passes the ad click's ids
+// (gclid, or gbraid/wbraid from iOS) for the offline-conversion upload; a country by
+// name and a national number are read; an unreadable number is kept, not refused.
+func TestIntakeKeepsClickIDsAndReadsPhones(t *testing.T) {
+	f := form("clicks-1")
+	f["gbraid"], f["wbraid"], f["gclid"] = "0AAAAAoWkn1cB2k2ZbnlmQ4JsZGuCAEpI1", "CkQKCQjw", "Cj0KCQiA"
+	f["contact"] = map[string]any{"email": "k@example.de", "country": "Deutschland", "phone": "0151 23456789"}
+	f["answers"] = []map[string]any{{"question": "Budget", "answer": "50k"}}
+	l := getLead(t, newLead(t, f))
+	if ids := l.Spec.Source.ClickIDs; ids == nil || ids.GCLID != "Cj0KCQiA" || ids.GBRAID != "0AAAAAoWkn1cB2k2ZbnlmQ4JsZGuCAEpI1" || ids.WBRAID != "CkQKCQjw" {
+		t.Errorf("click ids %+v", ids)
+	}
+	if c := l.Spec.Contact; c.Country != "DE" || c.Phone != "+4915123456789" {
+		t.Errorf("contact %+v", c)
+	}
+	if a := l.Spec.Source.Answers; len(a) != 1 || a[0].Question != "Budget" {
+		t.Errorf("answers %+v", a)
+	}
+	phoneOnly := form("clicks-2")
+	phoneOnly["contact"] = map[string]any{"phone": "0501 234 567"}
+	l = getLead(t, newLead(t, phoneOnly))
+	if c := l.Spec.Contact; c.Phone != "" || c.PhoneAsGiven != "0501 234 567" {
+		t.Errorf("phone only %+v", c)
+	}
+}
