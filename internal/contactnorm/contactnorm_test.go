@@ -26,13 +26,13 @@ func TestPhoneNormalisesWithTheCountry(t *testing.T) {
 		raw, country, want string
 		ok                 bool
 	}{
-		{"0501 234 567", "", "", false},                    // national, no country: not guessed
-		{"501 234 567", "PL", "+48501234567", true},        // Polish mobile without prefix
-		{"0151 23456789", "DE", "+4915123456789", true},     // German mobile with trunk 0
+		{"0501 234 567", "", "", false},                 // national, no country: not guessed
+		{"501 234 567", "PL", "+48501234567", true},     // Polish mobile without prefix
+		{"0151 23456789", "DE", "+4915123456789", true}, // German mobile with trunk 0
 		{"(650) 555-1234", "US", "+16505551234", true},
 		{"+48 (501) 234-567", "", "+48501234567", true},
 		{"0048 501 234 567", "", "+48501234567", true},
-		{"+1 650 555 1234", "DE", "+16505551234", true},  // an international number wins over the country
+		{"+1 650 555 1234", "DE", "+16505551234", true}, // an international number wins over the country
 		{"12", "PL", "", false},
 		{"call me", "PL", "", false},
 		{"", "PL", "", false},

@@ -31,6 +31,14 @@ type Config struct {
 	MaxBody int64
 }
 
+// The files of the secrets directory (keys of the mounted Secret).
+const (
+	fileIntakeToken         = "intake-token"
+	fileGoogleKey           = "google-key"
+	fileWhatsAppAppSecret   = "whatsapp-app-secret"
+	fileWhatsAppVerifyToken = "whatsapp-verify-token"
+)
+
 // LoadConfig reads the files of dir; missing files leave their endpoint closed.
 func LoadConfig(dir string) (Config, error) {
 	var c Config
@@ -55,10 +63,10 @@ func LoadConfig(dir string) (Config, error) {
 		return lines, nil
 	}
 	var err error
-	if c.IntakeTokens, err = read("intake-token"); err != nil {
+	if c.IntakeTokens, err = read(fileIntakeToken); err != nil {
 		return c, err
 	}
-	if c.GoogleKeys, err = read("google-key"); err != nil {
+	if c.GoogleKeys, err = read(fileGoogleKey); err != nil {
 		return c, err
 	}
 	one := func(name string) (string, error) {
@@ -68,9 +76,9 @@ func LoadConfig(dir string) (Config, error) {
 		}
 		return "", err
 	}
-	if c.WhatsAppAppSecret, err = one("whatsapp-app-secret"); err != nil {
+	if c.WhatsAppAppSecret, err = one(fileWhatsAppAppSecret); err != nil {
 		return c, err
 	}
-	c.WhatsAppVerifyToken, err = one("whatsapp-verify-token")
+	c.WhatsAppVerifyToken, err = one(fileWhatsAppVerifyToken)
 	return c, err
 }
