@@ -5,13 +5,11 @@
 package edge
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"time"
 )
 
 // Config is the edge's secrets and limits, read from a directory of files (a mounted
@@ -29,6 +27,9 @@ type Config struct {
 	Namespaces []string
 	// MaxBody bounds a request body; 1 MiB when zero.
 	MaxBody int64
+	// TenantSecretTTL is how long a namespace's own credentials (its TenantSecret) are
+	// reused before they are read again; 10 s when zero.
+	TenantSecretTTL time.Duration
 }
 
 // The files of the secrets directory (keys of the mounted Secret).
@@ -53,14 +54,7 @@ func LoadConfig(dir string) (Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		var lines []string
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			if l := strings.TrimSpace(sc.Text()); l != "" {
-				lines = append(lines, l)
-			}
-		}
-		return lines, nil
+			return lines(b), nil
 	}
 	var err error
 	if c.IntakeTokens, err = read(fileIntakeToken); err != nil {

@@ -74,10 +74,6 @@ const googleAdsPlatform v1.AdPlatform = "GoogleAds"
 
 // googleAds creates a Lead from a Google Ads lead form submission, once per lead_id.
 func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
-	if len(s.config().GoogleKeys) == 0 {
-		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no Google Ads key is configured (file google-key); the endpoint is closed")
-		return
-	}
 	ns, ok := s.namespace(w, r)
 	if !ok {
 		return
@@ -86,8 +82,7 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &g, false) {
 		return
 	}
-	if !oneOf(g.GoogleKey, s.config().GoogleKeys) {
-		s.fail(w, r, http.StatusForbidden, "WrongGoogleKey", "google_key does not match the configured key")
+	if !s.googleKey(w, r, ns, g.GoogleKey) {
 		return
 	}
 	if g.IsTest {
@@ -132,6 +127,32 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	}
 	adj := setSubmitted(l, "lead_submit_time", at, s.Clock.Now())
 	s.createLead(w, r, l, adj)
+}
+
+// googleKey checks the form's google_key: one of the platform's (file google-key) or
+// the namespace's own (its TenantSecret). It answers (503, 403) and returns false when
+// the lead may not pass.
+func (s *Server) googleKey(w http.ResponseWriter, r *http.Request, ns, key string) bool {
+	platform := s.config().GoogleKeys
+	if oneOf(key, platform) {
+		return true
+	}
+	own, err := s.tenant(r.Context(), ns)
+	if err != nil {
+		s.apiError(err, "reading the namespace's edge Secret", ns, "")
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "credentials could not be read; retry")
+		return false
+	}
+	if len(platform) == 0 && len(own.googleKeys) == 0 {
+		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured",
+			"no Google Ads key is configured (file google-key, or the namespace's Secret "+TenantSecret+"); the endpoint is closed")
+		return false
+	}
+	if !oneOf(key, own.googleKeys) {
+		s.fail(w, r, http.StatusForbidden, "WrongGoogleKey", "google_key does not match the configured key")
+		return false
+	}
+	return true
 }
 
 // nonZero drops Google's 0 for "no id".

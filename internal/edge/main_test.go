@@ -149,7 +149,8 @@ func replica(ctx context.Context) (*edge.Server, client.Client, error) {
 	s := &edge.Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: testingclock.NewFakeClock(now),
 		Log: funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{}),
 		Config: edge.Config{IntakeTokens: []string{"old-token", token}, GoogleKeys: []string{googleKey},
-			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns, teamA, teamB}, MaxBody: maxBody}}
+			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns, teamA, teamB}, MaxBody: maxBody,
+			TenantSecretTTL: 100 * time.Millisecond}}
 	return s, mgr.GetClient(), nil
 }
 

@@ -86,7 +86,7 @@ func TestRotatedSecretsTakeEffectWithoutRestart(t *testing.T) {
 		return resp.StatusCode
 	}
 	intake := func(tok string) int { return status(http.MethodPost, "/v1/namespaces/not-served/leads", tok) }
-	google := func() int { return status(http.MethodPost, "/v1/namespaces/not-served/google-ads", "") }
+	google := func() int { return status(http.MethodPost, "/v1/namespaces/served/google-ads", "") }
 	handshake := func() int {
 		return status(http.MethodGet, "/v1/whatsapp?hub.mode=subscribe&hub.verify_token=vt-one&hub.challenge=1", "")
 	}

@@ -26,8 +26,9 @@ type Server struct {
 	// the server runs (rotated secrets).
 	Config Config
 
-	live atomic.Pointer[Config]
-	once sync.Once
+	live    atomic.Pointer[Config]
+	tenants tenants
+	once    sync.Once
 	mux  *http.ServeMux
 }
 
