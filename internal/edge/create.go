@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -43,8 +44,17 @@ func label(l *v1.Lead, key, value string) {
 // createLead creates l, or finds it created already (same source and external id), and
 // answers: 201 created, 200 existing, 422 refused by the API server's validation.
 func (s *Server) createLead(w http.ResponseWriter, r *http.Request, l *v1.Lead, adj *adjustment) {
-	err := s.Client.Create(r.Context(), l)
 	src := l.Labels[LabelSource]
+	// The name is deterministic in the source and its lead id, and so a repeat is
+	// AlreadyExists; a lead of the same id that got another name (named before names
+	// were readable, or from a retry whose company was spelt differently) is found by
+	// its external id.
+	if have := s.existingLead(r.Context(), l.Namespace, src, l.Spec.Source.ExternalID); have != "" {
+		s.Log.Info("lead already recorded", "namespace", l.Namespace, "lead", have, "source", src)
+		s.ok(w, r, http.StatusOK, intakeResult{l.Namespace, have, false, nil})
+		return
+	}
+	err := s.Client.Create(r.Context(), l)
 	switch {
 	case err == nil:
 		s.Log.Info("lead created", "namespace", l.Namespace, "lead", l.Name, "source", src)
@@ -92,6 +102,21 @@ func invalidMessage(err error) string {
 		parts = append(parts, strings.TrimPrefix(c.Field, "spec.")+": "+msg)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// existingLead is the name of a lead of the namespace with this source and external id,
+// as the cache knows it; empty when none (or the cache cannot say: the create decides).
+func (s *Server) existingLead(ctx context.Context, ns, source, externalID string) string {
+	var leads v1.LeadList
+	if err := s.Client.List(ctx, &leads, client.InNamespace(ns), client.MatchingFields{IndexExternalID: externalID}); err != nil {
+		return ""
+	}
+	for _, l := range leads.Items {
+		if l.Labels[LabelSource] == source {
+			return l.Name
+		}
+	}
+	return ""
 }
 
 // setSubmitted stores the bounded submission time on a new lead, keeping a given time

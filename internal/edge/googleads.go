@@ -111,7 +111,7 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(camps.Items, func(a, b v1.Campaign) int { return strings.Compare(a.Name, b.Name) })
 	c := camps.Items[0]
 	f := readGoogleForm(g.UserColumnData, c.Spec.Intake)
-	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(googleSource, g.LeadID)},
+	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(f.contact, googleSource, g.LeadID)},
 		Spec: v1.LeadSpec{Contact: f.contact, Product: f.product,
 			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: leadRegion(&c, ""),
 				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID,

@@ -74,7 +74,7 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	readPhones(&f.Contact, intake.Country)
-	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(f.Source, f.ExternalID)},
+	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(f.Contact, f.Source, f.ExternalID)},
 		Spec: v1.LeadSpec{Contact: f.Contact, Tier: f.Tier, Product: f.Product, Value: f.Value, Policy: f.Policy,
 			Owner: f.Owner, Source: v1.LeadSource{Campaign: f.Campaign, AdGroup: f.AdGroup, Keyword: f.Keyword,
 				Region: region, Form: f.Form, ExternalID: f.ExternalID, Answers: answers}}}

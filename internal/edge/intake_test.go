@@ -211,3 +211,33 @@ func TestIntakeKeepsClickIDsAndReadsPhones(t *testing.T) {
 		t.Errorf("phone only %+v", c)
 	}
 }
+
+// TestEdgeLeadsHaveReadableNames: a lead is named after its company (ASCII, a short
+// hash of the source and its id), else its source; never a person's name, an email or a
+// number. A retry whose company is spelt differently is still the same lead.
+func TestEdgeLeadsHaveReadableNames(t *testing.T) {
+	for _, c := range []struct{ company, prefix string }{
+		{"Stal-Bud Sp. z o.o.", "stal-bud-sp-z-o-o-"},
+		{"Łódzka Fabryka Maszyn", "lodzka-fabryka-maszyn-"},
+		{"Müller & Söhne GmbH", "muller-sohne-gmbh-"},
+		{"深圳精密机械有限公司", "form-"},
+		{"hanna@example.pl", "form-"},
+		{"+48 501 234 567", "form-"},
+		{"", "form-"},
+	} {
+		f := form("named-" + c.company)
+		f["contact"] = map[string]any{"name": "Hanna Kowalczyk", "company": c.company, "email": "hanna@example.pl"}
+		name := newLead(t, f)
+		if !strings.HasPrefix(name, c.prefix) || len(name) != len(c.prefix)+10 || strings.Contains(name, "hanna") {
+			t.Errorf("company %q: lead named %q, want %q + 10 hex", c.company, name, c.prefix)
+		}
+	}
+	f := form("named-retry")
+	f["contact"] = map[string]any{"company": "Acme Machinery", "email": "buyer@example.com"}
+	first := newLead(t, f)
+	inCache(t, first)
+	f["contact"] = map[string]any{"company": "ACME Machinery Ltd", "email": "buyer@example.com"}
+	if code, b := post(t, "/v1/namespaces/edge/leads", f, auth); code != 200 || b["name"] != first {
+		t.Errorf("retry with another spelling: %d %v, want 200 %s", code, b, first)
+	}
+}
