@@ -3,10 +3,9 @@ package edge
 import (
 	"context"
 
-	"k8s.io/apimachinery/pkg/types"
-
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/classify"
+	"github.com/followup-io/followup-operator/internal/gather"
 )
 
 // rateReply sets a reply's quality (from the text unless given) and whether it asks for
@@ -22,21 +21,12 @@ func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.InteractionEn
 	}
 }
 
-// handToHumanKeywords are the buying keywords of the policy the lead follows: its own
-// spec.policy, else its campaign's. This is the edge's only lookup of a lead's
-// surroundings; the shared gatherer (lead -> campaign -> policy -> channels) replaces it
-// when lifecycle v2 lands.
+// handToHumanKeywords are the buying keywords of the policy the lead follows (its own
+// spec.policy, else its campaign's), resolved by the shared gatherer the lead controller
+// uses, through the cache.
 func (s *Server) handToHumanKeywords(ctx context.Context, l *v1.Lead) []string {
-	name := l.Spec.Policy
-	if name == "" && l.Spec.Source.Campaign != "" {
-		var c v1.Campaign
-		if err := s.Client.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: l.Spec.Source.Campaign}, &c); err == nil {
-			name = c.Spec.Policy
-		}
-	}
-	var p v1.FollowUpPolicy
-	if name == "" || s.Client.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &p) != nil ||
-		len(p.Spec.HandToHuman.Keywords) == 0 {
+	p, err := gather.PolicyOf(ctx, s.Client, l)
+	if err != nil || len(p.Spec.HandToHuman.Keywords) == 0 {
 		return defaultKeywords
 	}
 	return p.Spec.HandToHuman.Keywords
