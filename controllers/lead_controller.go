@@ -197,7 +197,7 @@ func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1
 	if err := r.Status().Update(ctx, l); err != nil {
 		return err
 	}
-	recordMetrics(l, before, &l.Status)
+	recordMetrics(l, r.metricLabels(ctx, l, l.Status.Policy), before, &l.Status)
 	return nil
 }
 

@@ -1,27 +1,52 @@
 package controllers
 
 import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/types"
+
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
+// metricLabels are a lead's metric labels, from its Campaign and policy as the cache has
+// them (metrics.LabelsFor: only declared values, anything else "other").
+func (r *LeadReconciler) metricLabels(ctx context.Context, l *v1.Lead, policy string) metrics.LeadLabels {
+	var c *v1.Campaign
+	if name := l.Spec.Source.Campaign; name != "" {
+		var got v1.Campaign
+		if r.Client.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &got) == nil {
+			c = &got
+		}
+	}
+	var p *v1.FollowUpPolicy
+	if policy != "" {
+		var got v1.FollowUpPolicy
+		if r.Client.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: policy}, &got) == nil {
+			p = &got
+		}
+	}
+	return metrics.LabelsFor(l, c, p)
+}
+
 // recordMetrics counts what a status write changed: SLA outcomes and time to first
 // contact, touches reaching a result, new replies. It runs after a successful write, like
-// the events, so a conflict never counts twice. Labels are bounded: no lead names.
-func recordMetrics(l *v1.Lead, before, after *v1.LeadStatus) {
-	ns, campaign, policy, tier, region := l.Namespace, l.Spec.Source.Campaign, after.Policy, l.Spec.Tier, l.Spec.Source.Region
+// the events, so a conflict never counts twice. Labels are bounded: no lead names, and
+// campaign, policy, tier and region only as ops declared them (lb).
+func recordMetrics(l *v1.Lead, lb metrics.LeadLabels, before, after *v1.LeadStatus) {
+	ns, policy := l.Namespace, after.Policy
 	fr, was := after.FirstResponse, before.FirstResponse
 	submitted := cadence.SubmittedAt(l)
 	switch {
 	case was.State != v1.SLAMet && fr.State == v1.SLAMet && fr.ContactedAt != nil:
-		metrics.FirstContact(ns, campaign, policy, tier, region, fr.ContactedAt.Sub(submitted), true)
+		metrics.FirstContact(lb, fr.ContactedAt.Sub(submitted), true)
 	case was.State != v1.SLABreached && fr.State == v1.SLABreached && fr.ContactedAt != nil:
-		metrics.FirstContact(ns, campaign, policy, tier, region, fr.ContactedAt.Sub(submitted), false)
+		metrics.FirstContact(lb, fr.ContactedAt.Sub(submitted), false)
 	case was.State != v1.SLABreached && fr.State == v1.SLABreached:
-		metrics.SLABreached(ns, campaign, policy, tier, region)
+		metrics.SLABreached(lb)
 	case was.ContactedAt == nil && fr.ContactedAt != nil:
-		metrics.FirstContactLatency(ns, campaign, policy, tier, region, fr.ContactedAt.Sub(submitted))
+		metrics.FirstContactLatency(lb, fr.ContactedAt.Sub(submitted))
 	}
 
 	prev := make(map[string]v1.TouchResult, len(before.Touches))
@@ -45,7 +70,7 @@ func recordMetrics(l *v1.Lead, before, after *v1.LeadStatus) {
 				if in.Quality != nil {
 					q = *in.Quality
 				}
-				metrics.ReplyRecorded(ns, campaign, q)
+				metrics.ReplyRecorded(lb, q)
 				n--
 			}
 		}

@@ -54,6 +54,10 @@ type CampaignSpec struct {
 	// +kubebuilder:default={}
 	Targets CampaignTargets `json:"targets,omitempty"`
 
+	// intake says how the inbound edge reads this campaign's leads.
+	// +optional
+	Intake *CampaignIntake `json:"intake,omitempty"`
+
 	// window is the period the measures cover, ending now.
 	// +optional
 	// +kubebuilder:default="168h"
@@ -83,6 +87,29 @@ type CampaignSource struct {
 	// +kubebuilder:validation:MaxItems=500
 	// +kubebuilder:validation:items:MaxLength=200
 	Keywords []string `json:"keywords,omitempty"`
+}
+
+// CampaignIntake says how the inbound edge reads a campaign's leads: what a lead form's
+// answers mean and what to assume when a lead does not say.
+type CampaignIntake struct {
+	// productQuestions are lead form questions (a Google Ads column_id or the question's
+	// text, case-insensitive) whose answer is the product the lead asks about
+	// ({{ .Product }}); the first one answered wins.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=200
+	ProductQuestions []string `json:"productQuestions,omitempty"`
+	// product of a lead that names none (the form asks no product, or it was left empty).
+	// +optional
+	// +kubebuilder:validation:MaxLength=200
+	Product string `json:"product,omitempty"`
+	// country (ISO 3166-1 alpha-2) of a contact that gives none: phone numbers typed in
+	// national form are read in it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Z]{2}$')",message="country must be a two-letter ISO 3166 code such as PL"
+	Country string `json:"country,omitempty"`
 }
 
 // Rep is a sales rep who takes a campaign's leads.

@@ -80,7 +80,7 @@ type LeadSpec struct {
 }
 
 // Contact is the person behind a lead and the ways to reach them.
-// +kubebuilder:validation:XValidation:rule="has(self.email) || has(self.phone) || has(self.whatsapp) || has(self.linkedin)",message="a lead needs at least one way to reach the contact: email, phone, whatsapp or linkedin"
+// +kubebuilder:validation:XValidation:rule="has(self.email) || has(self.phone) || has(self.whatsapp) || has(self.linkedin) || has(self.phoneAsGiven)",message="a lead needs at least one way to reach the contact: email, phone, whatsapp, linkedin or phoneAsGiven"
 type Contact struct {
 	// name of the contact person.
 	// +optional
@@ -109,6 +109,13 @@ type Contact struct {
 	// +kubebuilder:validation:MaxLength=16
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[+][1-9][0-9]{6,14}$')",message="whatsapp must be a number in E.164 form, such as +48501234567"
 	WhatsApp string `json:"whatsapp,omitempty"`
+
+	// phoneAsGiven is a phone number as the contact typed it, kept when it could not be
+	// read as E.164 (a national number without a known country): a rep can still dial it,
+	// no message is sent to it. A paid lead is never dropped for a badly typed number.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	PhoneAsGiven string `json:"phoneAsGiven,omitempty"`
 
 	// linkedin profile URL.
 	// +optional
@@ -160,6 +167,46 @@ type LeadSource struct {
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="self >= timestamp('2000-01-01T00:00:00Z')",message="submittedAt must be a real submission time, after 2000-01-01"
 	SubmittedAt *metav1.Time `json:"submittedAt,omitempty"`
+	// clickIds are the ad click's ids, kept for the offline-conversion upload when the lead
+	// is won (Google Ads keys conversions by gclid, gbraid or wbraid).
+	// +optional
+	ClickIDs *ClickIDs `json:"clickIds,omitempty"`
+	// creativeId is the ad (creative) the lead came from.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	CreativeID string `json:"creativeId,omitempty"`
+	// answers are the lead form's answers beyond the contact fields (qualifying and custom
+	// questions), as asked.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=20
+	Answers []FormAnswer `json:"answers,omitempty"`
+}
+
+// ClickIDs are an ad click's ids at the ad platform.
+type ClickIDs struct {
+	// gclid is Google's click id.
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	GCLID string `json:"gclid,omitempty"`
+	// gbraid is Google's click id for app-to-web measurement on iOS.
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	GBRAID string `json:"gbraid,omitempty"`
+	// wbraid is Google's click id for web-to-app measurement on iOS.
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	WBRAID string `json:"wbraid,omitempty"`
+}
+
+// FormAnswer is one answer on a lead form.
+type FormAnswer struct {
+	// question as the form asked it, or the form's id for the question.
+	// +kubebuilder:validation:MaxLength=200
+	Question string `json:"question"`
+	// answer as given.
+	// +kubebuilder:validation:MaxLength=500
+	Answer string `json:"answer"`
 }
 
 // InteractionKind is what happened. Customer actions (Reply, MeetingBooked,

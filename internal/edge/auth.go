@@ -10,15 +10,29 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-// bearer checks the intake token; it answers (503 unconfigured, 401) and returns false
-// when the request may not pass.
+// bearer checks the intake token: one of the platform's (file intake-token, valid in
+// every served namespace) or one of the path namespace's own (its TenantSecret). It
+// answers (503 unconfigured or API unavailable, 401) and returns false when the request
+// may not pass. A namespace that is not served has no tokens of its own, so a caller
+// learns nothing about which namespaces are served before it authenticates.
 func (s *Server) bearer(w http.ResponseWriter, r *http.Request) bool {
-	if len(s.Config.IntakeTokens) == 0 {
-		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no intake token is configured (file intake-token); the endpoint is closed")
+	platform := s.config().IntakeTokens
+	tok, given := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if given && oneOf(tok, platform) {
+		return true
+	}
+	own, err := s.tenant(r.Context(), r.PathValue("namespace"))
+	if err != nil {
+		s.apiError(err, "reading the namespace's edge Secret", r.PathValue("namespace"), "")
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "credentials could not be read; retry")
 		return false
 	}
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || !oneOf(tok, s.Config.IntakeTokens) {
+	if len(platform) == 0 && len(own.tokens) == 0 {
+		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured",
+			"no intake token is configured (file intake-token, or the namespace's Secret "+TenantSecret+"); the endpoint is closed")
+		return false
+	}
+	if !given || !oneOf(tok, own.tokens) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="followup-edge"`)
 		s.fail(w, r, http.StatusUnauthorized, "Unauthorized", "send Authorization: Bearer <intake token>")
 		return false
@@ -37,7 +51,7 @@ func (s *Server) namespace(w http.ResponseWriter, r *http.Request) (string, bool
 }
 
 func (s *Server) allowed(ns string) bool {
-	return validNamespace(ns) && (len(s.Config.Namespaces) == 0 || slices.Contains(s.Config.Namespaces, ns))
+	return validNamespace(ns) && (len(s.config().Namespaces) == 0 || slices.Contains(s.config().Namespaces, ns))
 }
 
 // validNamespace and validName keep what a caller typed from reaching the API client as

@@ -5,13 +5,11 @@
 package edge
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"time"
 )
 
 // Config is the edge's secrets and limits, read from a directory of files (a mounted
@@ -29,7 +27,18 @@ type Config struct {
 	Namespaces []string
 	// MaxBody bounds a request body; 1 MiB when zero.
 	MaxBody int64
+	// TenantSecretTTL is how long a namespace's own credentials (its TenantSecret) are
+	// reused before they are read again; 10 s when zero.
+	TenantSecretTTL time.Duration
 }
+
+// The files of the secrets directory (keys of the mounted Secret).
+const (
+	fileIntakeToken         = "intake-token"
+	fileGoogleKey           = "google-key"
+	fileWhatsAppAppSecret   = "whatsapp-app-secret"
+	fileWhatsAppVerifyToken = "whatsapp-verify-token"
+)
 
 // LoadConfig reads the files of dir; missing files leave their endpoint closed.
 func LoadConfig(dir string) (Config, error) {
@@ -45,20 +54,13 @@ func LoadConfig(dir string) (Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		var lines []string
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			if l := strings.TrimSpace(sc.Text()); l != "" {
-				lines = append(lines, l)
-			}
-		}
-		return lines, nil
+		return lines(b), nil
 	}
 	var err error
-	if c.IntakeTokens, err = read("intake-token"); err != nil {
+	if c.IntakeTokens, err = read(fileIntakeToken); err != nil {
 		return c, err
 	}
-	if c.GoogleKeys, err = read("google-key"); err != nil {
+	if c.GoogleKeys, err = read(fileGoogleKey); err != nil {
 		return c, err
 	}
 	one := func(name string) (string, error) {
@@ -68,9 +70,9 @@ func LoadConfig(dir string) (Config, error) {
 		}
 		return "", err
 	}
-	if c.WhatsAppAppSecret, err = one("whatsapp-app-secret"); err != nil {
+	if c.WhatsAppAppSecret, err = one(fileWhatsAppAppSecret); err != nil {
 		return c, err
 	}
-	c.WhatsAppVerifyToken, err = one("whatsapp-verify-token")
+	c.WhatsAppVerifyToken, err = one(fileWhatsAppVerifyToken)
 	return c, err
 }

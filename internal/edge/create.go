@@ -1,9 +1,12 @@
 package edge
 
 import (
+	"context"
 	"errors"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"net/http"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -23,6 +26,8 @@ type intakeResult struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
 	Created   bool   `json:"created"`
+	// Adjusted says when the submission time was not stored as sent.
+	Adjusted *adjustment `json:"adjusted,omitempty"`
 }
 
 // label sets a label when the value is a valid label value (a region typed into a form
@@ -39,16 +44,25 @@ func label(l *v1.Lead, key, value string) {
 
 // createLead creates l, or finds it created already (same source and external id), and
 // answers: 201 created, 200 existing, 422 refused by the API server's validation.
-func (s *Server) createLead(w http.ResponseWriter, r *http.Request, l *v1.Lead) {
-	err := s.Client.Create(r.Context(), l)
+func (s *Server) createLead(w http.ResponseWriter, r *http.Request, l *v1.Lead, adj *adjustment) {
 	src := l.Labels[LabelSource]
+	// The name is deterministic in the source and its lead id, and so a repeat is
+	// AlreadyExists; a lead of the same id that got another name (named before names
+	// were readable, or from a retry whose company was spelt differently) is found by
+	// its external id.
+	if have := s.existingLead(r.Context(), l.Namespace, src, l.Spec.Source.ExternalID); have != "" {
+		s.Log.Info("lead already recorded", "namespace", l.Namespace, "lead", have, "source", src)
+		s.ok(w, r, http.StatusOK, intakeResult{l.Namespace, have, false, nil})
+		return
+	}
+	err := s.Client.Create(r.Context(), l)
 	switch {
 	case err == nil:
 		s.Log.Info("lead created", "namespace", l.Namespace, "lead", l.Name, "source", src)
-		s.ok(w, r, http.StatusCreated, intakeResult{l.Namespace, l.Name, true})
+		s.ok(w, r, http.StatusCreated, intakeResult{l.Namespace, l.Name, true, adj})
 	case apierrors.IsAlreadyExists(err):
 		s.Log.Info("lead already recorded", "namespace", l.Namespace, "lead", l.Name, "source", src)
-		s.ok(w, r, http.StatusOK, intakeResult{l.Namespace, l.Name, false})
+		s.ok(w, r, http.StatusOK, intakeResult{l.Namespace, l.Name, false, nil})
 	case apierrors.IsInvalid(err):
 		s.fail(w, r, http.StatusUnprocessableEntity, "Invalid", invalidMessage(err))
 	case apierrors.IsForbidden(err):
@@ -89,6 +103,35 @@ func invalidMessage(err error) string {
 		parts = append(parts, strings.TrimPrefix(c.Field, "spec.")+": "+msg)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// existingLead is the name of a lead of the namespace with this source and external id,
+// as the cache knows it; empty when none (or the cache cannot say: the create decides).
+func (s *Server) existingLead(ctx context.Context, ns, source, externalID string) string {
+	var leads v1.LeadList
+	if err := s.Client.List(ctx, &leads, client.InNamespace(ns), client.MatchingFields{indexes.LeadExternalID: externalID}); err != nil {
+		return ""
+	}
+	for _, l := range leads.Items {
+		if l.Labels[LabelSource] == source {
+			return l.Name
+		}
+	}
+	return ""
+}
+
+// setSubmitted stores the bounded submission time on a new lead, keeping a given time
+// that was not taken in an annotation.
+func setSubmitted(l *v1.Lead, field string, given *time.Time, now time.Time) *adjustment {
+	var adj *adjustment
+	l.Spec.Source.SubmittedAt, adj = submittedTime(field, given, now)
+	if adj != nil && adj.Given != "" {
+		if l.Annotations == nil {
+			l.Annotations = map[string]string{}
+		}
+		l.Annotations[AnnotationSubmittedAtGiven] = adj.Given
+	}
+	return adj
 }
 
 // leadKey is a lead's object key.

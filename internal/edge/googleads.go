@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,10 +75,6 @@ const googleAdsPlatform v1.AdPlatform = "GoogleAds"
 
 // googleAds creates a Lead from a Google Ads lead form submission, once per lead_id.
 func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
-	if len(s.Config.GoogleKeys) == 0 {
-		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured", "no Google Ads key is configured (file google-key); the endpoint is closed")
-		return
-	}
 	ns, ok := s.namespace(w, r)
 	if !ok {
 		return
@@ -87,8 +83,7 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &g, false) {
 		return
 	}
-	if !oneOf(g.GoogleKey, s.Config.GoogleKeys) {
-		s.fail(w, r, http.StatusForbidden, "WrongGoogleKey", "google_key does not match the configured key")
+	if !s.googleKey(w, r, ns, g.GoogleKey) {
 		return
 	}
 	if g.IsTest {
@@ -103,7 +98,7 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	}
 	var camps v1.CampaignList
 	if err := s.Client.List(r.Context(), &camps, client.InNamespace(ns),
-		client.MatchingFields{IndexCampaignID: campaignKey(string(googleAdsPlatform), string(g.CampaignID))}); err != nil {
+		client.MatchingFields{indexes.CampaignPlatformID: indexes.CampaignKey(string(googleAdsPlatform), string(g.CampaignID))}); err != nil {
 		s.Log.Error(err, "listing campaigns", "namespace", ns)
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "campaigns could not be read; retry")
 		return
@@ -116,69 +111,57 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	// Two Campaigns claiming one Google campaign: the first by name, so the choice is stable.
 	slices.SortFunc(camps.Items, func(a, b v1.Campaign) int { return strings.Compare(a.Name, b.Name) })
 	c := camps.Items[0]
-	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(googleSource, g.LeadID)},
-		Spec: v1.LeadSpec{Contact: googleContact(g.UserColumnData),
-			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: c.Spec.Region,
-				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID}}}
+	f := readGoogleForm(g.UserColumnData, c.Spec.Intake)
+	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: leadName(f.contact, googleSource, g.LeadID)},
+		Spec: v1.LeadSpec{Contact: f.contact, Product: f.product,
+			Source: v1.LeadSource{Campaign: c.Name, AdGroup: adGroupName(c, string(g.AdGroupID)), Region: leadRegion(&c, ""),
+				Keyword: clip(g.Keyword, 200), Form: clip("google-ads-form-"+string(g.FormID), 200), ExternalID: g.LeadID,
+				CreativeID: nonZero(string(g.CreativeID)), Answers: f.answers}}}
+	if g.GclID != "" {
+		l.Spec.Source.ClickIDs = &v1.ClickIDs{GCLID: clip(g.GclID, 512)}
+	}
 	label(l, LabelSource, googleSource)
-	label(l, LabelRegion, c.Spec.Region)
+	label(l, LabelRegion, l.Spec.Source.Region)
 	var at *time.Time
 	if t, err := time.Parse(time.RFC3339, g.SubmitTime); err == nil {
 		at = &t
 	}
-	l.Spec.Source.SubmittedAt = submitted(at, s.Clock.Now())
-	s.createLead(w, r, l)
+	adj := setSubmitted(l, "lead_submit_time", at, s.Clock.Now())
+	s.createLead(w, r, l, adj)
 }
 
-// e164 is the CRD's phone rule; googleEmail its email rule.
-var (
-	e164        = regexp.MustCompile(`^[+][1-9][0-9]{6,14}$`)
-	googleEmail = regexp.MustCompile(`^[^@\s]+@[^@\s]+[.][^@\s]+$`)
-	country     = regexp.MustCompile(`^[A-Z]{2}$`)
-)
+// googleKey checks the form's google_key: one of the platform's (file google-key) or
+// the namespace's own (its TenantSecret). It answers (503, 403) and returns false when
+// the lead may not pass.
+func (s *Server) googleKey(w http.ResponseWriter, r *http.Request, ns, key string) bool {
+	platform := s.config().GoogleKeys
+	if oneOf(key, platform) {
+		return true
+	}
+	own, err := s.tenant(r.Context(), ns)
+	if err != nil {
+		s.apiError(err, "reading the namespace's edge Secret", ns, "")
+		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "credentials could not be read; retry")
+		return false
+	}
+	if len(platform) == 0 && len(own.googleKeys) == 0 {
+		s.fail(w, r, http.StatusServiceUnavailable, "NotConfigured",
+			"no Google Ads key is configured (file google-key, or the namespace's Secret "+TenantSecret+"); the endpoint is closed")
+		return false
+	}
+	if !oneOf(key, own.googleKeys) {
+		s.fail(w, r, http.StatusForbidden, "WrongGoogleKey", "google_key does not match the configured key")
+		return false
+	}
+	return true
+}
 
-// googleContact maps the form's columns onto the lead's contact. Google cannot be asked
-// to fix a value, so what the CRD would refuse (a phone not in E.164, a country name
-// instead of a code) is dropped and over-long text clipped, rather than losing the lead.
-func googleContact(cols []googleColumn) v1.Contact {
-	var c v1.Contact
-	var first, last string
-	for _, col := range cols {
-		v := strings.TrimSpace(col.StringValue)
-		switch col.ColumnID {
-		case "FULL_NAME":
-			c.Name = v
-		case "FIRST_NAME":
-			first = v
-		case "LAST_NAME":
-			last = v
-		case "EMAIL", "WORK_EMAIL":
-			if c.Email == "" && len(v) <= 254 && googleEmail.MatchString(v) {
-				c.Email = v
-			}
-		case "PHONE_NUMBER", "WORK_PHONE":
-			p := strings.Map(func(r rune) rune {
-				if strings.ContainsRune(" -()./", r) {
-					return -1
-				}
-				return r
-			}, v)
-			if c.Phone == "" && e164.MatchString(p) {
-				c.Phone = p
-			}
-		case "COMPANY_NAME":
-			c.Company = v
-		case "COUNTRY":
-			if u := strings.ToUpper(v); country.MatchString(u) {
-				c.Country = u
-			}
-		}
+// nonZero drops Google's 0 for "no id".
+func nonZero(id string) string {
+	if id == "0" {
+		return ""
 	}
-	if c.Name == "" {
-		c.Name = strings.TrimSpace(first + " " + last)
-	}
-	c.Name, c.Company = clip(c.Name, 200), clip(c.Company, 200)
-	return c
+	return id
 }
 
 // adGroupName is the campaign's name for the ad group: an entry "<id>:<name>" in

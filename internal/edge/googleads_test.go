@@ -43,19 +43,19 @@ func TestGoogleAdsLeadForm(t *testing.T) {
 	if code, body := post(t, "/v1/namespaces/edge/google-ads", g, nil); code != 200 || body["name"] != name {
 		t.Errorf("repeat: %d %v", code, body)
 	}
-	// ids as strings (proto3 JSON), an ad group the campaign does not name, a phone in
-	// no known form: the lead is taken with what is valid.
+	// ids as strings (proto3 JSON), an ad group the campaign does not name, a national
+	// phone number and a country by name: read into E.164 and an ISO code.
 	g2 := googleLead("lead-2")
 	g2["campaign_id"], g2["adgroup_id"] = "1234567", "777"
 	g2["user_column_data"] = []map[string]any{{"column_id": "FIRST_NAME", "string_value": "Ola"},
-		{"column_id": "EMAIL", "string_value": "ola@example.pl"}, {"column_id": "PHONE_NUMBER", "string_value": "0501 234 567"},
+		{"column_id": "EMAIL", "string_value": "ola@example.pl"}, {"column_id": "PHONE_NUMBER", "string_value": "501 234 567"},
 		{"column_id": "COUNTRY", "string_value": "Poland"}}
 	code, body = post(t, "/v1/namespaces/edge/google-ads", g2, nil)
 	if code != 201 {
 		t.Fatalf("string ids: %d %v", code, body)
 	}
-	if l := getLead(t, body["name"].(string)); l.Spec.Source.AdGroup != "777" || l.Spec.Contact.Phone != "" ||
-		l.Spec.Contact.Country != "" || l.Spec.Contact.Name != "Ola" {
+	if l := getLead(t, body["name"].(string)); l.Spec.Source.AdGroup != "777" || l.Spec.Contact.Phone != "+48501234567" ||
+		l.Spec.Contact.Country != "PL" || l.Spec.Contact.Name != "Ola" {
 		t.Errorf("lead 2 %+v %+v", l.Spec.Source, l.Spec.Contact)
 	}
 

@@ -163,3 +163,81 @@ func TestIntakeRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeLeadsGetTheirCampaignsRegion: a form lead naming a campaign is filed under
+// the campaign's region (label and spec) like a Google Ads lead, so a region-sharded
+// install sees it; the form's own region counts only without a campaign region.
+func TestIntakeLeadsGetTheirCampaignsRegion(t *testing.T) {
+	noRegion := form("region-1")
+	delete(noRegion, "region")
+	otherRegion := form("region-2")
+	otherRegion["region"] = "na"
+	policyOnly := form("region-3")
+	delete(policyOnly, "campaign")
+	policyOnly["policy"], policyOnly["region"] = "p", "apac"
+	for _, c := range []struct {
+		form map[string]any
+		want string
+	}{{noRegion, "eu"}, {otherRegion, "eu"}, {policyOnly, "apac"}} {
+		l := getLead(t, newLead(t, c.form))
+		if l.Labels[edge.LabelRegion] != c.want || l.Spec.Source.Region != c.want {
+			t.Errorf("%s: region label %q, spec %q, want %q", c.form["externalId"], l.Labels[edge.LabelRegion], l.Spec.Source.Region, c.want)
+		}
+	}
+}
+
+// TestIntakeKeepsClickIDsAndReadsPhones: a landing page passes the ad click's ids
+// (gclid, or gbraid/wbraid from iOS) for the offline-conversion upload; a country by
+// name and a national number are read; an unreadable number is kept, not refused.
+func TestIntakeKeepsClickIDsAndReadsPhones(t *testing.T) {
+	f := form("clicks-1")
+	f["gbraid"], f["wbraid"], f["gclid"] = "0AAAAAoWkn1cB2k2ZbnlmQ4JsZGuCAEpI1", "CkQKCQjw", "Cj0KCQiA"
+	f["contact"] = map[string]any{"email": "k@example.de", "country": "Deutschland", "phone": "0151 23456789"}
+	f["answers"] = []map[string]any{{"question": "Budget", "answer": "50k"}}
+	l := getLead(t, newLead(t, f))
+	if ids := l.Spec.Source.ClickIDs; ids == nil || ids.GCLID != "Cj0KCQiA" || ids.GBRAID != "0AAAAAoWkn1cB2k2ZbnlmQ4JsZGuCAEpI1" || ids.WBRAID != "CkQKCQjw" {
+		t.Errorf("click ids %+v", ids)
+	}
+	if c := l.Spec.Contact; c.Country != "DE" || c.Phone != "+4915123456789" {
+		t.Errorf("contact %+v", c)
+	}
+	if a := l.Spec.Source.Answers; len(a) != 1 || a[0].Question != "Budget" {
+		t.Errorf("answers %+v", a)
+	}
+	phoneOnly := form("clicks-2")
+	phoneOnly["contact"] = map[string]any{"phone": "0501 234 567"}
+	l = getLead(t, newLead(t, phoneOnly))
+	if c := l.Spec.Contact; c.Phone != "" || c.PhoneAsGiven != "0501 234 567" {
+		t.Errorf("phone only %+v", c)
+	}
+}
+
+// TestEdgeLeadsHaveReadableNames: a lead is named after its company (ASCII, a short
+// hash of the source and its id), else its source; never a person's name, an email or a
+// number. A retry whose company is spelt differently is still the same lead.
+func TestEdgeLeadsHaveReadableNames(t *testing.T) {
+	for _, c := range []struct{ company, prefix string }{
+		{"Stal-Bud Sp. z o.o.", "stal-bud-sp-z-o-o-"},
+		{"Łódzka Fabryka Maszyn", "lodzka-fabryka-maszyn-"},
+		{"Müller & Söhne GmbH", "muller-sohne-gmbh-"},
+		{"深圳精密机械有限公司", "form-"},
+		{"hanna@example.pl", "form-"},
+		{"+48 501 234 567", "form-"},
+		{"", "form-"},
+	} {
+		f := form("named-" + c.company)
+		f["contact"] = map[string]any{"name": "Hanna Kowalczyk", "company": c.company, "email": "hanna@example.pl"}
+		name := newLead(t, f)
+		if !strings.HasPrefix(name, c.prefix) || len(name) != len(c.prefix)+10 || strings.Contains(name, "hanna") {
+			t.Errorf("company %q: lead named %q, want %q + 10 hex", c.company, name, c.prefix)
+		}
+	}
+	f := form("named-retry")
+	f["contact"] = map[string]any{"company": "Acme Machinery", "email": "buyer@example.com"}
+	first := newLead(t, f)
+	inCache(t, first)
+	f["contact"] = map[string]any{"company": "ACME Machinery Ltd", "email": "buyer@example.com"}
+	if code, b := post(t, "/v1/namespaces/edge/leads", f, auth); code != 200 || b["name"] != first {
+		t.Errorf("retry with another spelling: %d %v, want 200 %s", code, b, first)
+	}
+}

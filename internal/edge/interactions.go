@@ -2,11 +2,14 @@ package edge
 
 import (
 	"context"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -51,11 +54,8 @@ var kinds = map[string]v1.InteractionKind{
 	"delivered": v1.InteractionDelivered, "read": v1.InteractionRead,
 	"failed": v1.InteractionDeliveryFailed, "deliveryfailed": v1.InteractionDeliveryFailed,
 	"callconnected": v1.InteractionCallConnected, "callnoanswer": v1.InteractionCallNoAnswer, "note": v1.InteractionNote,
+	"messagesent": v1.InteractionMessageSent,
 }
-
-// outboundKinds are about a message we sent; the rest default to Inbound.
-var outboundKinds = map[v1.InteractionKind]bool{v1.InteractionDelivered: true, v1.InteractionRead: true,
-	v1.InteractionDeliveryFailed: true, v1.InteractionBounced: true, v1.InteractionCallNoAnswer: true}
 
 var media = map[string]v1.Medium{"email": "Email", "phone": "Phone", "whatsapp": "WhatsApp", "linkedin": "LinkedIn",
 	"chat": "Chat", "meeting": "Meeting", "web": "Web", "other": "Other"}
@@ -73,40 +73,40 @@ func (s *Server) interactionForLead(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusUnprocessableEntity, "LeadInPath", "the lead is named in the path; leave out lead")
 		return
 	}
-	var l v1.Lead
-	if !validName(r.PathValue("name")) {
+	name := r.PathValue("name")
+	if !validName(name) {
 		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in namespace "+ns)
 		return
 	}
-	if err := s.Reader.Get(r.Context(), leadKey(ns, r.PathValue("name")), &l); err != nil {
-		if client.IgnoreNotFound(err) == nil {
+	l, err := s.lead(r.Context(), ns, name)
+	if err != nil {
+		if apierrors.IsNotFound(err) {
 			s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in namespace "+ns)
 			return
 		}
-		s.apiError(err, "reading lead", ns, r.PathValue("name"))
+		s.apiError(err, "reading lead", ns, name)
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the lead could not be read; retry")
 		return
 	}
-	out := s.recordEvent(r.Context(), &l, in, e)
-	switch out {
-	case outcomeFull:
-		s.fail(w, r, http.StatusConflict, "InteractionsFull", leadrecord.ErrFull.Error())
-	case outcomeUnmatched:
-		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no such lead in namespace "+ns)
+	switch res := s.recordEvent(r.Context(), l, in, e); res.Result {
+	case outcomeInvalid:
+		s.fail(w, r, http.StatusUnprocessableEntity, "Invalid", "the interaction is not valid for the Lead API")
 	case outcomeError:
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the event could not be stored; retry")
 	default:
-		s.ok(w, r, outcomeCode[out], leadResult{Lead: l.Name, Result: out})
+		s.ok(w, r, outcomeCode[res.Result], res)
 	}
 }
 
-// outcomeCode answers a stored (or knowingly not stored) event.
-var outcomeCode = map[string]int{string(leadrecord.Added): http.StatusCreated,
-	string(leadrecord.Duplicate): http.StatusOK, string(leadrecord.Skipped): http.StatusAccepted}
+// outcomeCode answers a stored (or already stored) event.
+var outcomeCode = map[string]int{string(leadrecord.Added): http.StatusCreated, string(leadrecord.Duplicate): http.StatusOK}
 
+// leadResult is what happened to an event on one lead; Adjusted says when its time was
+// not stored as sent (internal/edge/timebounds.go).
 type leadResult struct {
-	Lead   string `json:"lead"`
-	Result string `json:"result"`
+	Lead     string      `json:"lead"`
+	Result   string      `json:"result"`
+	Adjusted *adjustment `json:"adjusted,omitempty"`
 }
 
 // interactionByLookup records one event on every lead (at most 20) of the namespace with
@@ -122,9 +122,9 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusUnprocessableEntity, "MissingLead", `name the lead by exactly one of lead.externalId or lead.email`)
 		return
 	}
-	match := client.MatchingFields{IndexExternalID: sel.ExternalID}
+	match := client.MatchingFields{indexes.LeadExternalID: sel.ExternalID}
 	if sel.Email != "" {
-		match = client.MatchingFields{IndexEmail: strings.ToLower(strings.TrimSpace(sel.Email))}
+		match = client.MatchingFields{indexes.LeadEmail: strings.ToLower(strings.TrimSpace(sel.Email))}
 	}
 	var leads v1.LeadList
 	if err := s.Client.List(r.Context(), &leads, client.InNamespace(ns), match); err != nil {
@@ -136,37 +136,40 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "LeadNotFound", "no lead in namespace "+ns+" matches lead")
 		return
 	}
+	// The same leads in the same order on every retry, so a retry after a partial
+	// failure records the rest and answers duplicate for what landed.
+	slices.SortFunc(leads.Items, func(a, b v1.Lead) int { return strings.Compare(a.Name, b.Name) })
 	results := []leadResult{}
-	code, full := http.StatusOK, 0
+	code := http.StatusOK
 	for i := range leads.Items {
 		if i == maxLookupLeads {
 			break
 		}
-		out := s.recordEvent(r.Context(), &leads.Items[i], in, e)
-		switch out {
+		res := s.recordEvent(r.Context(), &leads.Items[i], in, e)
+		switch res.Result {
 		case outcomeError:
 			s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "the event could not be stored; retry")
 			return
-		case outcomeFull:
-			full++
+		case outcomeInvalid:
+			s.fail(w, r, http.StatusUnprocessableEntity, "Invalid", "the interaction is not valid for the Lead API")
+			return
 		case string(leadrecord.Added):
 			code = http.StatusCreated
 		}
-		results = append(results, leadResult{Lead: leads.Items[i].Name, Result: out})
-	}
-	if full == len(results) {
-		s.fail(w, r, http.StatusConflict, "InteractionsFull", leadrecord.ErrFull.Error())
-		return
+		results = append(results, res)
 	}
 	s.ok(w, r, code, map[string]any{"results": results})
 }
 
-// recordEvent rates a reply against the lead's policy and appends the event.
-func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.InteractionEntry, e *interactionEvent) string {
+// recordEvent bounds the event's time by the lead, rates a reply against the lead's
+// policy and records the event.
+func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.InteractionEntry, e *interactionEvent) leadResult {
+	var adj *adjustment
+	in.At, adj = eventTime("at", e.At, l, s.Clock.Now())
 	if in.Kind == v1.InteractionReply {
 		s.rateReply(ctx, l, &in, e.Text, e.Quality)
 	}
-	return s.record(ctx, apiEndpoint, client.ObjectKeyFromObject(l), in)
+	return leadResult{Lead: l.Name, Result: s.record(ctx, apiEndpoint, l, in), Adjusted: adj}
 }
 
 // readEvent authenticates, reads and checks an event; it answers and returns false when
@@ -193,7 +196,7 @@ func (s *Server) interaction(e *interactionEvent) (in v1.InteractionEntry, reaso
 	kind, ok := kinds[strings.ToLower(e.Kind)]
 	switch {
 	case !ok:
-		return in, "UnknownKind", "kind must be one of reply, bounce, unsubscribe, meeting, delivered, read, failed, callConnected, callNoAnswer, note"
+		return in, "UnknownKind", "kind must be one of reply, bounce, unsubscribe, meeting, delivered, read, failed, callConnected, callNoAnswer, messageSent, note"
 	case e.ID == "" || len(e.ID) > 200:
 		return in, "MissingID", "id is required (at most 200 characters): each event is recorded once per id"
 	case e.Quality != nil && (kind != v1.InteractionReply || *e.Quality < 1 || *e.Quality > 3):
@@ -205,13 +208,10 @@ func (s *Server) interaction(e *interactionEvent) (in v1.InteractionEntry, reaso
 	case e.By != "" && !byName.MatchString(e.By):
 		return in, "InvalidBy", "by is a lowercase tool name such as hubspot (at most 63 characters)"
 	}
-	in = v1.InteractionEntry{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman,
-		Direction: v1.Inbound}
+	// Direction defaults by kind, and receipts never carry one (internal/leadrecord).
+	in = v1.InteractionEntry{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman}
 	if e.By != "" {
 		in.By = e.By
-	}
-	if outboundKinds[kind] {
-		in.Direction = v1.Outbound
 	}
 	switch strings.ToLower(e.Direction) {
 	case "":
@@ -229,6 +229,5 @@ func (s *Server) interaction(e *interactionEvent) (in v1.InteractionEntry, reaso
 		}
 		in.Medium = m
 	}
-	in.At = *submitted(e.At, s.Clock.Now())
 	return in, "", ""
 }

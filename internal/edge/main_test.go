@@ -9,12 +9,15 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"hash/fnv"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +35,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/edge"
+	"github.com/followup-io/followup-operator/internal/leadrecord"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
@@ -52,6 +56,12 @@ const (
 	verifyToken = "verify-me"
 	ns          = "edge"
 	maxBody     = 64 << 10
+	// teamA and teamB are two more tenants the edge serves, side by side.
+	teamA = "team-a"
+	teamB = "team-b"
+	// businessNumberID is the phone_number_id of the suite's WhatsApp business number
+	// (Meta's example), owned by the WhatsApp Channel of namespace edge.
+	businessNumberID = "106540352242922"
 )
 
 // lockedBuffer captures everything the server logs, for the privacy test.
@@ -79,6 +89,7 @@ var (
 	startOnce sync.Once
 	startErr  error
 	stop      = func() {}
+	suiteCtx  context.Context // ends when the suite stops
 )
 
 // up starts the control plane, the manager and the server once, or fails the test.
@@ -107,6 +118,7 @@ func start() error {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	suiteCtx = ctx
 	stop = func() {
 		if srv != nil {
 			srv.Close()
@@ -114,30 +126,45 @@ func start() error {
 		cancel()
 		_ = env.Stop()
 	}
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	s, c, err := replica(ctx)
 	if err != nil {
 		return err
 	}
-	if err := edge.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
-		return err
-	}
-	go func() { _ = mgr.Start(ctx) }()
-	mgr.GetCache().WaitForCacheSync(ctx)
-	cached = mgr.GetClient()
-	s := &edge.Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: testingclock.NewFakeClock(now),
-		Log: funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{}),
-		Config: edge.Config{IntakeTokens: []string{"old-token", token}, GoogleKeys: []string{googleKey},
-			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns}, MaxBody: maxBody}}
+	cached = c
 	srv = httptest.NewServer(s)
 	return fixtures(ctx)
 }
 
-// fixtures: a served namespace with a policy (buying words "quote", "muster") and a
-// Google Ads campaign, and a namespace the edge does not serve.
+// replica is one operator replica's edge: its own manager, cache and field indexes, the
+// suite's configuration, logging into logs.
+func replica(ctx context.Context) (*edge.Server, client.Client, error) {
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := indexes.Setup(ctx, mgr.GetFieldIndexer()); err != nil {
+		return nil, nil, err
+	}
+	go func() { _ = mgr.Start(ctx) }()
+	mgr.GetCache().WaitForCacheSync(ctx)
+	s := &edge.Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: testingclock.NewFakeClock(now),
+		Log: funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{}),
+		Config: edge.Config{IntakeTokens: []string{"old-token", token}, GoogleKeys: []string{googleKey},
+			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns, teamA, teamB}, MaxBody: maxBody,
+			TenantSecretTTL: 100 * time.Millisecond}}
+	return s, mgr.GetClient(), nil
+}
+
+// fixtures: a served namespace with a policy (buying words "quote", "muster"), a Google
+// Ads campaign and the WhatsApp Channel of the business number; two more served
+// tenants; and a namespace the edge does not serve.
 func fixtures(ctx context.Context) error {
 	objs := []client.Object{
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "other"}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: teamA}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: teamB}},
+		waChannel(ns, "whatsapp", businessNumberID),
 		&v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: ns}, Spec: v1.FollowUpPolicySpec{
 			Steps:       []v1.Step{{Name: "introduce", Channel: "email", Template: "t"}},
 			HandToHuman: v1.HandToHuman{Keywords: []string{"quote", "muster"}},
@@ -153,7 +180,7 @@ func fixtures(ctx context.Context) error {
 	}
 	// The server reads campaigns and policies through the cache: wait until it has them.
 	deadline := time.Now().Add(30 * time.Second)
-	for _, o := range objs[2:] {
+	for _, o := range objs[4:] { // the namespaces are not cached
 		for cached.Get(ctx, client.ObjectKeyFromObject(o), o.DeepCopyObject().(client.Object)) != nil {
 			if time.Now().After(deadline) {
 				return fmt.Errorf("cache never saw %s", o.GetName())
@@ -164,15 +191,43 @@ func fixtures(ctx context.Context) error {
 	return nil
 }
 
-// httpClient turns a hung request into a failure instead of a hung test.
-var httpClient = &http.Client{Timeout: 60 * time.Second}
+// waChannel is a WhatsApp Channel for the business number phoneNumberID.
+func waChannel(namespace, name, phoneNumberID string) *v1.Channel {
+	return &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace}, Spec: v1.ChannelSpec{
+		Type: v1.ChannelWhatsApp, WhatsApp: &v1.WhatsAppChannel{PhoneNumberID: phoneNumberID},
+		CredentialsRef: &v1.SecretKeyRef{Name: "whatsapp"}}}
+}
+
+// waitCached waits until the manager's cache has obj (the server's index lookups).
+func waitCached(t testing.TB, obj client.Object) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for cached.Get(context.Background(), client.ObjectKeyFromObject(obj), obj.DeepCopyObject().(client.Object)) != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("cache never saw %s", obj.GetName())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// httpClient turns a hung request into a failure instead of a hung test; it keeps
+// enough idle connections for the bursts of the benchmarks.
+var httpClient = &http.Client{Timeout: 60 * time.Second,
+	Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second}}
 
 var auth = map[string]string{"Authorization": "Bearer " + token}
 
-// post sends body (bytes, a string or a value to marshal) as JSON and decodes the answer.
+// post sends body (bytes, a string or a value to marshal) as JSON to the suite's server
+// and decodes the answer.
 func post(t testing.TB, path string, body any, header map[string]string) (int, map[string]any) {
 	t.Helper()
 	up(t)
+	return postTo(t, srv.URL, path, body, header)
+}
+
+// postTo is post to the server at base.
+func postTo(t testing.TB, base, path string, body any, header map[string]string) (int, map[string]any) {
+	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case []byte:
@@ -182,7 +237,7 @@ func post(t testing.TB, path string, body any, header map[string]string) (int, m
 	default:
 		raw, _ = json.Marshal(b)
 	}
-	req, err := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,6 +302,10 @@ func inCache(t testing.TB, name string) {
 	}
 }
 
+func leadKeyOf(namespace, name string) client.ObjectKey {
+	return client.ObjectKey{Namespace: namespace, Name: name}
+}
+
 var numbers atomic.Int64
 
 // leadWith creates a lead directly with n recorded notes, for the tests of the bound.
@@ -271,25 +330,62 @@ func waSign(body []byte) map[string]string {
 	return map[string]string{"X-Hub-Signature-256": "sha256=" + hex.EncodeToString(mac.Sum(nil))}
 }
 
-// waPayload is a WhatsApp Cloud API webhook delivery in Meta's documented shape.
+// waPayload is a WhatsApp Cloud API webhook delivery in Meta's documented shape, for
+// the suite's business number.
 func waPayload(statuses, messages string) []byte {
+	return waPayloadFor(businessNumberID, statuses, messages)
+}
+
+// waPayloadFor is waPayload for the business number phoneNumberID.
+func waPayloadFor(phoneNumberID, statuses, messages string) []byte {
 	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{
- "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+ "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"` + phoneNumberID + `"},
  "contacts":[{"profile":{"name":"Hanna"},"wa_id":"48501234567"}],
  "statuses":[` + statuses + `],"messages":[` + messages + `]}}]}]}`)
 }
 
 func waText(from, id, text string) string {
-	b, _ := json.Marshal(map[string]any{"from": from, "id": id, "timestamp": "1763283200", "type": "text",
+	b, _ := json.Marshal(map[string]any{"from": from, "id": id, "timestamp": "1794819500", "type": "text",
 		"text": map[string]string{"body": text}})
 	return string(b)
 }
 
 func waStatus(id, status, callback string) string {
-	b, _ := json.Marshal(map[string]any{"id": id, "status": status, "timestamp": "1763283000",
+	b, _ := json.Marshal(map[string]any{"id": id, "status": status, "timestamp": "1794819400",
 		"recipient_id": "48501234567", "biz_opaque_callback_data": callback,
 		"conversation": map[string]any{"id": "c1", "origin": map[string]string{"type": "marketing"}}})
 	return string(b)
+}
+
+// recorded is what the edge stored for a lead: its Interaction objects in the order they
+// were created (etcd revisions grow), each checked to be named for the lead and the
+// event id and owned by the lead.
+func recorded(t testing.TB, namespace, name string) []v1.InteractionEntry {
+	t.Helper()
+	up(t)
+	ctx := context.Background()
+	var l v1.Lead
+	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, &l); err != nil {
+		t.Fatal(err)
+	}
+	var list v1.InteractionList
+	if err := env.Client.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		t.Fatal(err)
+	}
+	rev := func(o v1.Interaction) int { n, _ := strconv.Atoi(o.ResourceVersion); return n }
+	slices.SortFunc(list.Items, func(a, b v1.Interaction) int { return rev(a) - rev(b) })
+	var out []v1.InteractionEntry
+	for _, o := range list.Items {
+		if o.Spec.Lead != name {
+			continue
+		}
+		if o.Name != leadrecord.InteractionName(name, o.Spec.ID) || len(o.OwnerReferences) != 1 ||
+			o.OwnerReferences[0].UID != l.UID || o.OwnerReferences[0].Name != name {
+			t.Errorf("interaction %s: name or owner %+v", o.Name, o.OwnerReferences)
+		}
+		out = append(out, o.Spec.InteractionEntry)
+	}
+	return out
 }
 
 func kindsOf(in []v1.InteractionEntry) string {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
 // Pure parsers of untrusted input, fuzzed without a server.
@@ -24,13 +26,21 @@ func FuzzGoogleColumns(f *testing.F) {
 	f.Add(`[{"column_id":"PHONE_NUMBER","string_value":"+48 (501) 234-567"},{"column_id":"COUNTRY","string_value":"pl"}]`)
 	f.Add(`[{"column_id":"FULL_NAME","string_value":"` + strings.Repeat("é", 150) + `"}]`)
 	f.Add(`{"campaign_id":"12","form_id":-1}`)
+	f.Add(`[{"column_id":"PRODUCT","string_value":"laser"},{"column_id":"PHONE_NUMBER","string_value":"0501 234 567"},{"column_id":"COUNTRY","string_value":"Polska"}]`)
 	f.Fuzz(func(t *testing.T, raw string) {
 		var cols []googleColumn
 		if json.Unmarshal([]byte(raw), &cols) == nil {
-			c := googleContact(cols)
+			f := readGoogleForm(cols, &v1.CampaignIntake{ProductQuestions: []string{"PRODUCT"}, Country: "PL"})
+			c := f.contact
 			if len(c.Name) > 200 || len(c.Company) > 200 || (c.Phone != "" && !e164.MatchString(c.Phone)) ||
-				(c.Country != "" && !country.MatchString(c.Country)) || len(c.Email) > 254 {
-				t.Fatalf("%q -> %+v", raw, c)
+				(c.Country != "" && !country.MatchString(c.Country)) || len(c.Email) > 254 || len(c.PhoneAsGiven) > 64 ||
+				len(f.product) > 200 || len(f.answers) > 20 {
+				t.Fatalf("%q -> %+v", raw, f)
+			}
+			for _, a := range f.answers {
+				if a.Question == "" || a.Answer == "" || len(a.Question) > 200 || len(a.Answer) > 500 {
+					t.Fatalf("%q -> answer %+v", raw, a)
+				}
 			}
 		}
 		var g googleLead

@@ -47,7 +47,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		s.fail(w, r, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "send Content-Type: application/json")
 		return nil, false
 	}
-	limit := s.Config.MaxBody
+	limit := s.config().MaxBody
 	if limit <= 0 {
 		limit = defaultMaxBody
 	}

@@ -3,6 +3,7 @@ package edge
 import (
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-logr/logr"
 	"k8s.io/utils/clock"
@@ -20,12 +21,28 @@ type Server struct {
 	Clock  clock.PassiveClock
 	// Log gets lead object names, endpoints, status codes and event kinds; never contact
 	// data or message text.
-	Log    logr.Logger
+	Log logr.Logger
+	// Config is the configuration the server starts with; SetConfig replaces it while
+	// the server runs (rotated secrets).
 	Config Config
 
-	once sync.Once
-	mux  *http.ServeMux
+	live    atomic.Pointer[Config]
+	tenants tenants
+	once    sync.Once
+	mux     *http.ServeMux
 }
+
+// config is the configuration in force: the last SetConfig, else Config. Handlers read
+// it once per request, so one request never sees half of a rotation.
+func (s *Server) config() *Config {
+	if c := s.live.Load(); c != nil {
+		return c
+	}
+	return &s.Config
+}
+
+// SetConfig replaces the configuration for the requests that start from now on.
+func (s *Server) SetConfig(c Config) { s.live.Store(&c) }
 
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Handler().ServeHTTP(w, r) }

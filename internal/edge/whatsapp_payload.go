@@ -1,25 +1,41 @@
 package edge
 
-// waWebhook is the WhatsApp Cloud API webhook payload (object whatsapp_business_account,
-// field messages). Only what the edge records is read; contacts (profile names) are not.
+// waWebhook is the WhatsApp Cloud API webhook payload (object whatsapp_business_account).
+// Only what the edge records or routes by is read; contacts (profile names) are not.
 type waWebhook struct {
 	Object string `json:"object"`
 	Entry  []struct {
-		ID      string `json:"id"`
-		Changes []struct {
-			Field string  `json:"field"`
-			Value waValue `json:"value"`
-		} `json:"changes"`
+		ID      string     `json:"id"`
+		Changes []waChange `json:"changes"`
 	} `json:"entry"`
 }
 
+// waChange is one change; field says which kind: "messages" (statuses and inbound
+// messages), or a template event (message_template_status_update,
+// message_template_quality_update, template_category_update).
+type waChange struct {
+	Field string  `json:"field"`
+	Value waValue `json:"value"`
+}
+
 type waValue struct {
+	// Metadata names the business number the change is about: the routing key to the
+	// namespace whose WhatsApp Channel owns that number.
+	Metadata struct {
+		PhoneNumberID string `json:"phone_number_id"`
+	} `json:"metadata"`
 	Statuses []waStatus  `json:"statuses"`
 	Messages []waMessage `json:"messages"`
+
+	// Template events (field message_template_*): about an approved template, not a lead.
+	Event                string `json:"event"`
+	MessageTemplateName  string `json:"message_template_name"`
+	NewQualityScore      string `json:"new_quality_score"`
+	PreviousQualityScore string `json:"previous_quality_score"`
 }
 
 type waStatus struct {
-	ID           string `json:"id"`
+	ID           string `json:"id"`     // the wamid of the message we sent
 	Status       string `json:"status"` // sent, delivered, read, failed
 	Timestamp    string `json:"timestamp"`
 	CallbackData string `json:"biz_opaque_callback_data"`

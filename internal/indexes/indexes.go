@@ -5,6 +5,8 @@ package indexes
 
 import (
 	"context"
+	"strings"
+	"sync"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -24,10 +26,40 @@ const (
 	InteractionLead = "spec.lead"
 	// PolicyChannel: every channel a policy names.
 	PolicyChannel = "policy.channel"
+
+	// The inbound edge's lookups. The number and email indexes hold contact data in
+	// memory only; it is never logged.
+
+	// LeadNumber: the digits of spec.contact.whatsapp and spec.contact.phone (a reply on
+	// WhatsApp often comes from the phone number of the form).
+	LeadNumber = "lead.number"
+	// LeadEmail: spec.contact.email, lower case.
+	LeadEmail = "lead.email"
+	// LeadExternalID: spec.source.externalID.
+	LeadExternalID = "lead.externalID"
+	// LeadMessageID: the provider message ids (WhatsApp wamids) of a lead's touches,
+	// status.touches[].messageId: a receipt without callback data finds its touch.
+	LeadMessageID = "lead.messageId"
+	// CampaignPlatformID: "<platform>/<spec.source.campaignId>" of a Campaign (CampaignKey).
+	CampaignPlatformID = "campaign.platformId"
+	// ChannelPhoneNumberID: spec.whatsapp.phoneNumberId of a WhatsApp Channel: a webhook
+	// change is routed to the namespaces owning the business number it names.
+	ChannelPhoneNumberID = "channel.phoneNumberId"
 )
 
-// Setup registers the indexes with the manager's cache.
+var (
+	setupMu sync.Mutex
+	setupOn = map[client.FieldIndexer]bool{}
+)
+
+// Setup registers the indexes with the manager's cache, once per cache: the controllers
+// and the edge both call it, and either may run without the other.
 func Setup(ctx context.Context, idx client.FieldIndexer) error {
+	setupMu.Lock()
+	defer setupMu.Unlock()
+	if setupOn[idx] {
+		return nil
+	}
 	add := []struct {
 		obj  client.Object
 		name string
@@ -46,13 +78,57 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			}
 			return names
 		}},
+		{&v1.Lead{}, LeadNumber, func(o client.Object) []string {
+			l := o.(*v1.Lead)
+			return distinct(Digits(l.Spec.Contact.WhatsApp), Digits(l.Spec.Contact.Phone))
+		}},
+		{&v1.Lead{}, LeadEmail, func(o client.Object) []string { return distinct(strings.ToLower(o.(*v1.Lead).Spec.Contact.Email)) }},
+		{&v1.Lead{}, LeadExternalID, func(o client.Object) []string { return distinct(o.(*v1.Lead).Spec.Source.ExternalID) }},
+		{&v1.Lead{}, LeadMessageID, func(o client.Object) []string {
+			var ids []string
+			for _, t := range o.(*v1.Lead).Status.Touches {
+				ids = append(ids, t.MessageID)
+			}
+			return distinct(ids...)
+		}},
+		{&v1.Campaign{}, CampaignPlatformID, func(o client.Object) []string {
+			c := o.(*v1.Campaign)
+			return distinct(CampaignKey(string(c.Spec.Source.Platform), c.Spec.Source.CampaignID))
+		}},
+		{&v1.Channel{}, ChannelPhoneNumberID, func(o client.Object) []string {
+			if c := o.(*v1.Channel); c.Spec.WhatsApp != nil {
+				return distinct(c.Spec.WhatsApp.PhoneNumberID)
+			}
+			return nil
+		}},
 	}
 	for _, a := range add {
 		if err := idx.IndexField(ctx, a.obj, a.name, a.fn); err != nil {
 			return err
 		}
 	}
+	setupOn[idx] = true
 	return nil
+}
+
+// CampaignKey is the CampaignPlatformID key of an ad platform's campaign id.
+func CampaignKey(platform, id string) string {
+	if id == "" {
+		return ""
+	}
+	return platform + "/" + id
+}
+
+// Digits keeps the digits of a phone number: "+48 501-234-567" and WhatsApp's
+// "48501234567" are one key.
+func Digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // distinct is the non-empty values, each once.

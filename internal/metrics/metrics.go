@@ -1,7 +1,9 @@
 // Package metrics defines the operator's Prometheus metrics on controller-runtime's
 // registry (served on the manager's metrics endpoint). Labels are bounded names only:
 // namespace, campaign, policy, channel, region, tier, result/state/quality. Never a lead
-// name or anything personal, so series stay few and scrapes carry no PII.
+// name or anything personal, so series stay few and scrapes carry no PII. A lead's
+// campaign, policy, tier and region labels come from LabelsFor: only values ops
+// declared in a Campaign or FollowUpPolicy, anything else is "other".
 package metrics
 
 import (
@@ -80,27 +82,27 @@ func DispatchObserved(ns, channel, channelType, outcome string, latency time.Dur
 }
 
 // FirstContact records the first contact of a lead and whether it met its SLA.
-func FirstContact(ns, campaign, policy, tier, region string, latency time.Duration, met bool) {
-	firstResponse.WithLabelValues(ns, campaign, policy, tier, region).Observe(latency.Seconds())
+func FirstContact(lb LeadLabels, latency time.Duration, met bool) {
+	firstResponse.WithLabelValues(lb.namespace, lb.campaign, lb.policy, lb.tier, lb.region).Observe(latency.Seconds())
 	if met {
-		sla.WithLabelValues(ns, campaign, policy, tier, region, "met").Inc()
+		sla.WithLabelValues(lb.namespace, lb.campaign, lb.policy, lb.tier, lb.region, "met").Inc()
 	} else {
-		SLABreached(ns, campaign, policy, tier, region)
+		SLABreached(lb)
 	}
 }
 
 // SLABreached counts a lead whose first-response deadline passed without contact.
-func SLABreached(ns, campaign, policy, tier, region string) {
-	sla.WithLabelValues(ns, campaign, policy, tier, region, "breached").Inc()
+func SLABreached(lb LeadLabels) {
+	sla.WithLabelValues(lb.namespace, lb.campaign, lb.policy, lb.tier, lb.region, "breached").Inc()
 }
 
 // ReplyRecorded counts a reply by its quality (1..3; anything else is "unknown").
-func ReplyRecorded(ns, campaign string, quality int32) {
+func ReplyRecorded(lb LeadLabels, quality int32) {
 	q := "unknown"
 	if quality >= 1 && quality <= 3 {
 		q = strconv.Itoa(int(quality))
 	}
-	replies.WithLabelValues(ns, campaign, q).Inc()
+	replies.WithLabelValues(lb.namespace, lb.campaign, q).Inc()
 }
 
 // SetCampaign replaces a campaign's lead-state and measure gauges.
@@ -124,6 +126,6 @@ func DeleteCampaign(ns, campaign string) {
 // FirstContactLatency observes the time to first contact of a lead whose SLA was already
 // counted (breached before anyone reached it), so the histogram stays complete without
 // counting the breach twice.
-func FirstContactLatency(ns, campaign, policy, tier, region string, latency time.Duration) {
-	firstResponse.WithLabelValues(ns, campaign, policy, tier, region).Observe(latency.Seconds())
+func FirstContactLatency(lb LeadLabels, latency time.Duration) {
+	firstResponse.WithLabelValues(lb.namespace, lb.campaign, lb.policy, lb.tier, lb.region).Observe(latency.Seconds())
 }

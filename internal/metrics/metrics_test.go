@@ -28,13 +28,14 @@ func TestRecordersSetValues(t *testing.T) {
 	if n := testutil.CollectAndCount(dispatchErrors); n != 1 {
 		t.Fatalf("a successful send must not create an error series: %d series", n)
 	}
-	FirstContact("sales", "spring", "b2b", "hot", "eu", 10*time.Minute, true)
-	FirstContact("sales", "spring", "b2b", "hot", "eu", 30*time.Hour, false)
+	lb := LeadLabels{namespace: "sales", campaign: "spring", policy: "b2b", tier: "hot", region: "eu"}
+	FirstContact(lb, 10*time.Minute, true)
+	FirstContact(lb, 30*time.Hour, false)
 	if got := testutil.ToFloat64(sla.WithLabelValues("sales", "spring", "b2b", "hot", "eu", "breached")); got != 1 {
 		t.Fatalf("breached = %v, want 1", got)
 	}
-	ReplyRecorded("sales", "spring", 3)
-	ReplyRecorded("sales", "spring", 9)
+	ReplyRecorded(lb, 3)
+	ReplyRecorded(lb, 9)
 	if got := testutil.ToFloat64(replies.WithLabelValues("sales", "spring", "unknown")); got != 1 {
 		t.Fatalf("out-of-range quality must be bounded to unknown, got %v", got)
 	}
@@ -59,7 +60,7 @@ func TestCampaignGaugesReplacedAndDeleted(t *testing.T) {
 // TestScrapeHasNoPII serves the controller-runtime registry over real HTTP on loopback,
 // parses the exposition and checks every label value looks like a name, never an email or phone.
 func TestScrapeHasNoPII(t *testing.T) {
-	FirstContact("sales", "spring", "b2b", "hot", "eu", time.Minute, true)
+	FirstContact(LeadLabels{namespace: "sales", campaign: "spring", policy: "b2b", tier: "hot", region: "eu"}, time.Minute, true)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

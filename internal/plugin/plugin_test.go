@@ -91,12 +91,12 @@ func TestRecordAppendsWhatTheRepSays(t *testing.T) {
 		if code != plugin.ExitOK || !strings.Contains(out, "recorded "+string(c.kind)) {
 			t.Fatalf("%v: code %d out %q err %q", c.args, code, out, errs)
 		}
-		got := lead(t, "rec").Spec.Interactions
+		got := recorded(t, "rec")
 		if len(got) != i+1 || got[i].Kind != c.kind || got[i].By != "rep-anna" {
 			t.Fatalf("%v: interactions %+v", c.args, got)
 		}
 	}
-	got := lead(t, "rec").Spec.Interactions
+	got := recorded(t, "rec")
 	if got[0].Medium != "Phone" || got[0].Direction != v1.Outbound {
 		t.Errorf("call: %+v", got[0])
 	}
@@ -114,7 +114,7 @@ func TestRecordWithAnIDIsIdempotent(t *testing.T) {
 			t.Errorf("second run said %q", out)
 		}
 	}
-	if n := len(lead(t, "idem").Spec.Interactions); n != 1 {
+	if n := len(recorded(t, "idem")); n != 1 {
 		t.Errorf("%d interactions, want 1", n)
 	}
 }
@@ -138,14 +138,14 @@ func TestRecordWithoutAnIDRecordsTheSameEventOnce(t *testing.T) {
 			t.Errorf("run %d said %q", i, out)
 		}
 	}
-	got := lead(t, "twice").Spec.Interactions
+	got := recorded(t, "twice")
 	if len(got) != 2 || got[0].ID == "" || got[0].ID == got[1].ID {
 		t.Errorf("interactions %+v", got)
 	}
 }
 
-// TestConcurrentRecordsAllLand: reps recording at once on one lead conflict; retries
-// make every entry land.
+// TestConcurrentRecordsAllLand: reps recording at once on one lead each create their own
+// object; every entry lands.
 func TestConcurrentRecordsAllLand(t *testing.T) {
 	setup(t, "busy")
 	var wg sync.WaitGroup
@@ -163,7 +163,7 @@ func TestConcurrentRecordsAllLand(t *testing.T) {
 			t.Errorf("record %d exited %d", i, c)
 		}
 	}
-	if n := len(lead(t, "busy").Spec.Interactions); n != len(codes) {
+	if n := len(recorded(t, "busy")); n != len(codes) {
 		t.Errorf("%d interactions, want %d", n, len(codes))
 	}
 }
@@ -242,7 +242,7 @@ func TestTheBinaryAsKubectlRunsIt(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "recorded CallNoAnswer") {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if got := lead(t, "bin").Spec.Interactions; len(got) != 1 || got[0].Kind != v1.InteractionCallNoAnswer || got[0].By == "" {
+	if got := recorded(t, "bin"); len(got) != 1 || got[0].Kind != v1.InteractionCallNoAnswer || got[0].By == "" {
 		t.Errorf("interactions %+v", got)
 	}
 
@@ -253,7 +253,7 @@ func TestTheBinaryAsKubectlRunsIt(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "recorded CallConnected") {
 		t.Fatalf("--context sales: %v: %s", err, out)
 	}
-	if got := lead(t, "bin").Spec.Interactions; len(got) != 2 || got[1].By != "anna" {
+	if got := recorded(t, "bin"); len(got) != 2 || got[1].By != "anna" {
 		t.Errorf("interactions %+v", got)
 	}
 

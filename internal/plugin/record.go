@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -69,7 +68,8 @@ func (f *recordFlags) interaction(now time.Time) (v1.InteractionEntry, error) {
 	case f.meeting:
 		in.Kind, in.Medium = v1.InteractionMeetingBooked, "Meeting"
 	case f.bounce:
-		in.Kind, in.Medium, in.Direction = v1.InteractionBounced, "Email", v1.Inbound
+		// A receipt about our mail: no direction (internal/leadrecord stores it so).
+		in.Kind, in.Medium = v1.InteractionBounced, "Email"
 	case f.unsubscribe:
 		in.Kind, in.Direction = v1.InteractionUnsubscribed, v1.Inbound
 	case f.note:
@@ -127,7 +127,7 @@ func runRecord(ctx context.Context, args []string, env Env) error {
 	if in.ID == "" {
 		in.ID = derivedID(in)
 	}
-	added, err := appendInteraction(ctx, c, client.ObjectKey{Namespace: ns, Name: name}, in)
+	added, err := recordInteraction(ctx, c, client.ObjectKey{Namespace: ns, Name: name}, in)
 	if err != nil {
 		return err
 	}
@@ -151,11 +151,16 @@ func derivedID(in v1.InteractionEntry) string {
 	return "kubectl-" + hex.EncodeToString(sum[:8])
 }
 
-// appendInteraction records one entry; false when an entry with its id exists.
-func appendInteraction(ctx context.Context, c client.Client, key client.ObjectKey, in v1.InteractionEntry) (bool, error) {
-	out, err := leadrecord.Append(ctx, c, c, key, in)
-	if errors.Is(err, leadrecord.ErrNotFound) {
-		return false, fmt.Errorf("lead %q not found in namespace %q", key.Name, key.Namespace)
+// recordInteraction records one entry as an Interaction object, the same write the
+// inbound edge makes; false when the event (same lead, same id) was recorded before.
+func recordInteraction(ctx context.Context, c client.Client, key client.ObjectKey, in v1.InteractionEntry) (bool, error) {
+	l, err := getLead(ctx, c, key)
+	if err != nil {
+		return false, err
+	}
+	out, err := leadrecord.CreateInteraction(ctx, c, l, in)
+	if apierrors.IsForbidden(err) {
+		return false, fmt.Errorf("you may not create interactions in namespace %q (RBAC: create on interactions.followup.io)", key.Namespace)
 	}
 	return out == leadrecord.Added, err
 }

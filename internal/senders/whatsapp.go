@@ -3,7 +3,6 @@ package senders
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -67,11 +66,29 @@ func ParseCallbackData(s string) (namespace, lead, key string, ok bool) {
 	return parts[0], parts[1], parts[2], true
 }
 
+// WhatsAppNumber is the number a WhatsApp channel reaches a contact on: contact.whatsapp,
+// else contact.phone (most numbers given on a form are on WhatsApp; when one is not, the
+// Cloud API says so and the step falls back). Empty: the contact is not reachable here.
+func WhatsAppNumber(c v1.Contact) string {
+	if c.WhatsApp != "" {
+		return c.WhatsApp
+	}
+	return c.Phone
+}
+
+// waAnswer is the Cloud API's answer to a send: the message's wamid.
+type waAnswer struct {
+	Messages []struct {
+		ID string `json:"id"`
+	} `json:"messages"`
+}
+
 // sendWhatsApp sends the policy template of the step as an approved WhatsApp template
 // message; the template's body parameter {{1}} is the rendered body of our template.
 func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credentials, d dispatch.Delivery) dispatch.Result {
-	if d.Contact.WhatsApp == "" {
-		return dispatch.Result{Outcome: cadence.Permanent, Message: "contact has no whatsapp number"}
+	to := WhatsAppNumber(d.Contact)
+	if to == "" {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "contact has no whatsapp or phone number"}
 	}
 	token := creds.get(keyOf(ch, "accessToken"))
 	if token == "" {
@@ -82,7 +99,7 @@ func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credent
 	if lang == "" {
 		lang = "en"
 	}
-	msg := waMessage{MessagingProduct: "whatsapp", RecipientType: "individual", To: strings.TrimPrefix(d.Contact.WhatsApp, "+"),
+	msg := waMessage{MessagingProduct: "whatsapp", RecipientType: "individual", To: strings.TrimPrefix(to, "+"),
 		Type: "template", Template: waTemplate{Name: d.Template, Language: waLanguage{Code: lang}},
 		BizOpaqueCallbackData: CallbackData(d.Lead.Namespace, d.Lead.Name, d.Key)}
 	if d.Message.Body != "" {
@@ -111,23 +128,17 @@ func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credent
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return dispatch.Result{Outcome: cadence.Sent}
+		// The wamid is what every status webhook about this message carries; the lead
+		// controller keeps it on the touch record.
+		var a waAnswer
+		_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&a)
+		res := dispatch.Result{Outcome: cadence.Sent}
+		if len(a.Messages) > 0 && len(a.Messages[0].ID) <= 256 {
+			res.MessageID = a.Messages[0].ID
+		}
+		return res
 	}
 	var e waError
 	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&e)
 	return whatsAppResult(resp.StatusCode, e.Error.Code)
-}
-
-// whatsAppResult classifies a Cloud API error: throttling and server trouble are worth a
-// retry; an invalid or non-WhatsApp recipient and other client errors are not.
-func whatsAppResult(status, code int) dispatch.Result {
-	msg := fmt.Sprintf("WhatsApp HTTP %d code %d", status, code)
-	switch code {
-	case 4, 80007, 130429, 131048, 131056, 1, 2, 131000:
-		return dispatch.Result{Outcome: cadence.Transient, Message: msg}
-	}
-	if status == http.StatusTooManyRequests || status >= 500 {
-		return dispatch.Result{Outcome: cadence.Transient, Message: msg}
-	}
-	return dispatch.Result{Outcome: cadence.Permanent, Message: msg}
 }

@@ -45,7 +45,9 @@ func cloudAPI(t *testing.T, fail func() (int, string)) *server {
 		if fail != nil {
 			return fail()
 		}
-		return 200, `{"messaging_product":"whatsapp","contacts":[{"input":"48501234567","wa_id":"48501234567"}],"messages":[{"id":"wamid.HBgL"}]}`
+		// The Cloud API's documented answer to a send.
+		return 200, `{"messaging_product":"whatsapp","contacts":[{"input":"48501234567","wa_id":"48501234567"}],` +
+			`"messages":[{"id":"wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA","message_status":"accepted"}]}`
 	})
 }
 
@@ -60,8 +62,9 @@ func TestWhatsAppTemplateMessage(t *testing.T) {
 	var cs channels
 	cs.add(waChannel(srv.URL), map[string]string{"token": "EAAtoken"})
 	r := senders.NewRouter(&cs, nil)
-	if res := r.Dispatch(context.Background(), delivery("wa")); res.Outcome != cadence.Sent {
-		t.Fatalf("%+v", res)
+	res := r.Dispatch(context.Background(), delivery("wa"))
+	if res.Outcome != cadence.Sent || res.MessageID != "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA" {
+		t.Fatalf("%+v: want sent with the wamid the Cloud API answered", res)
 	}
 	var m map[string]any
 	_ = json.Unmarshal(srv.requests()[0].Body, &m)
@@ -82,6 +85,8 @@ func TestWhatsAppErrorsDecideRetryOrFallback(t *testing.T) {
 		outcome cadence.Outcome
 	}{
 		{400, `{"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026}}`, cadence.Permanent},
+		{400, `{"error":{"message":"(#131049) This message was not delivered to maintain healthy ecosystem engagement.","code":131049}}`, cadence.Permanent},
+		{400, `{"error":{"message":"(#131030) Recipient phone number not in allowed list","code":131030}}`, cadence.Permanent},
 		{400, `{"error":{"message":"Recipient not valid","code":131047}}`, cadence.Permanent},
 		{429, `{"error":{"message":"Rate limit hit","code":130429}}`, cadence.Transient},
 		{400, `{"error":{"message":"Spam rate limit hit","code":131048}}`, cadence.Transient},
@@ -105,6 +110,48 @@ func TestWhatsAppErrorsDecideRetryOrFallback(t *testing.T) {
 	d.Contact.WhatsApp = ""
 	if res := senders.NewRouter(&cs, nil).Dispatch(context.Background(), d); res.Outcome != cadence.Permanent || len(srv.requests()) != 0 {
 		t.Errorf("no number: %+v", res)
+	}
+}
+
+// TestWhatsAppReachesThePhoneNumber: a contact who gave only a phone number is sent to
+// on it; when the Cloud API answers that the number is not on WhatsApp (131026, as Meta
+// documents it), the outcome is Permanent so the step falls back to its next channel.
+func TestWhatsAppReachesThePhoneNumber(t *testing.T) {
+	undeliverable := `{"error":{"message":"(#131026) Message Undeliverable.","type":"OAuthException","code":131026,` +
+		`"error_data":{"messaging_product":"whatsapp","details":"Message Undeliverable."},"error_subcode":2494010,"fbtrace_id":"AbCdEf"}}`
+	var fail bool
+	srv := cloudAPI(t, func() (int, string) {
+		if fail {
+			return 400, undeliverable
+		}
+		return 200, `{"messaging_product":"whatsapp","contacts":[{"input":"48501234567","wa_id":"48501234567"}],"messages":[{"id":"wamid.P1"}]}`
+	})
+	var cs channels
+	cs.add(waChannel(srv.URL), map[string]string{"token": "EAAtoken"})
+	r := senders.NewRouter(&cs, nil)
+	d := delivery("wa")
+	d.Contact.WhatsApp, d.Contact.Phone = "", "+48501234567"
+	if res := r.Dispatch(context.Background(), d); res.Outcome != cadence.Sent || res.MessageID != "wamid.P1" {
+		t.Fatalf("phone only: %+v", res)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(srv.requests()[0].Body, &m)
+	if m["to"] != "48501234567" {
+		t.Errorf("sent to %v", m["to"])
+	}
+	fail = true
+	res := r.Dispatch(context.Background(), d)
+	if res.Outcome != cadence.Permanent || !strings.Contains(res.Message, "code 131026") || strings.Contains(res.Message, "48501234567") {
+		t.Errorf("not on WhatsApp: %+v, want Permanent (fall back)", res)
+	}
+	d.Contact.Phone = ""
+	before := len(srv.requests())
+	if res := r.Dispatch(context.Background(), d); res.Outcome != cadence.Permanent || res.Message != "contact has no whatsapp or phone number" ||
+		len(srv.requests()) != before {
+		t.Errorf("no number at all: %+v", res)
+	}
+	if senders.WhatsAppNumber(v1.Contact{WhatsApp: "+1555", Phone: "+1666"}) != "+1555" {
+		t.Error("contact.whatsapp must come first")
 	}
 }
 
