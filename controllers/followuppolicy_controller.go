@@ -11,7 +11,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -77,7 +76,8 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	return ctrl.Result{}, nil
 }
 
-// check runs the pure checks, then looks up every channel the policy names.
+// check runs the pure checks, then looks up every channel the policy names: each must
+// exist and must not be reported unable to deliver.
 func (r *FollowUpPolicyReconciler) check(ctx context.Context, p *v1.FollowUpPolicy) (*policy.Problem, error) {
 	if _, problem := policy.Validate(&p.Spec); problem != nil {
 		return problem, nil
@@ -92,16 +92,20 @@ func (r *FollowUpPolicyReconciler) check(ctx context.Context, p *v1.FollowUpPoli
 		if err != nil {
 			return nil, err
 		}
+		if why := channelNotReady(&ch); why != "" {
+			return notReadyProblem(ref, why), nil
+		}
 	}
 	return nil, nil
 }
 
-// SetupWithManager watches policies and the channels they name.
+// SetupWithManager watches policies and the channels they name (created, deleted, or
+// changing readiness).
 func (r *FollowUpPolicyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.FollowUpPolicy{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.policiesForChannel),
-			builder.WithPredicates(channelCreatedOrDeleted())).
+			builder.WithPredicates(channelHealthChanged())).
 		Complete(r)
 }
 
@@ -118,11 +122,4 @@ func (r *FollowUpPolicyReconciler) policiesForChannel(ctx context.Context, o cli
 		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&p)})
 	}
 	return reqs
-}
-
-// channelCreatedOrDeleted passes only what changes whether a channel exists.
-func channelCreatedOrDeleted() predicate.Predicate {
-	return predicate.Funcs{
-		UpdateFunc: func(event.UpdateEvent) bool { return false },
-	}
 }

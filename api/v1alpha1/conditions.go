@@ -24,11 +24,13 @@ const (
 
 // Condition reasons (CamelCase, as the API conventions ask).
 const (
-	ReasonValid            = "Valid"
-	ReasonProgressing      = "Progressing"
-	ReasonInvalidTemplate  = "InvalidTemplate"
-	ReasonUnknownVariable  = "UnknownVariable"
-	ReasonChannelNotFound  = "ChannelNotFound"
+	ReasonValid           = "Valid"
+	ReasonProgressing     = "Progressing"
+	ReasonInvalidTemplate = "InvalidTemplate"
+	ReasonUnknownVariable = "UnknownVariable"
+	ReasonChannelNotFound = "ChannelNotFound"
+	// ReasonChannelNotReady: a channel the policy names exists but reports Ready=False.
+	ReasonChannelNotReady  = "ChannelNotReady"
 	ReasonInvalidTimeZone  = "InvalidTimeZone"
 	ReasonInvalidHoliday   = "InvalidHoliday"
 	ReasonPolicyNotFound   = "PolicyNotFound"
