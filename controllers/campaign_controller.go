@@ -75,7 +75,10 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		setCond(st, c.Generation, v1.ConditionStalled, metav1.ConditionTrue, v1.ReasonPolicyNotFound, msg)
 		return ctrl.Result{}, r.writeStatus(ctx, &c, st, nil)
 	}
-	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionStalled)
+	problem, err := r.checkCampaign(ctx, &c)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
 	var leads v1.LeadList
 	if err := r.List(ctx, &leads, client.InNamespace(c.Namespace), client.MatchingFields{indexes.LeadCampaign: c.Name}); err != nil {
@@ -103,6 +106,8 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	st.Reps = repLoads(&c, r.Loads)
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
 	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))
+	// A configuration problem does not stop the measures: leads keep arriving.
+	markProblem(st, c.Generation, problem)
 	if len(recs) > 0 {
 		setCond(st, c.Generation, v1.ConditionActionNeeded, metav1.ConditionTrue, "Recommendations", recKeys(recs))
 	} else {
@@ -119,10 +124,15 @@ func (r *CampaignReconciler) writeStatus(ctx context.Context, c *v1.Campaign, st
 		return nil
 	}
 	changed := recKeys(c.Status.Recommendations) != recKeys(recs)
+	transition := readyReasonChanged(c.Status.Conditions, st.Conditions)
 	base := c.DeepCopy()
 	c.Status = *st
 	if err := r.Status().Patch(ctx, c, client.MergeFrom(base)); err != nil {
 		return err
+	}
+	if ready := meta.FindStatusCondition(st.Conditions, v1.ConditionReady); transition && r.Recorder != nil &&
+		ready.Status == metav1.ConditionFalse {
+		r.Recorder.Eventf(c, nil, "Warning", ready.Reason, "Validate", "%s", ready.Message)
 	}
 	if changed && r.Recorder != nil {
 		for _, rec := range recs {
@@ -147,7 +157,11 @@ func recKeys(recs []v1.Recommendation) string {
 	return strings.Join(ks, ", ")
 }
 
-// SetupWithManager indexes leads by campaign and watches them with a debounce.
+// +kubebuilder:rbac:groups=followup.io,resources=channels,verbs=get;list;watch
+
+// SetupWithManager watches campaigns, their leads (with a debounce), the other campaigns
+// claiming the same ad campaign and the channels their reps chat in. The field indexes
+// come from internal/indexes.
 func (r *CampaignReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
@@ -159,6 +173,9 @@ func (r *CampaignReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// Only spec changes re-measure at once; our own status writes must not feed back.
 		For(&v1.Campaign{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.Lead{}, r.debouncedLeadHandler()).
+		Watches(&v1.Campaign{}, r.sameSourceHandler()).
+		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsForChat),
+			builder.WithPredicates(channelTypeChanged())).
 		Named("campaign").
 		Complete(r)
 }

@@ -39,6 +39,11 @@ const (
 	ReasonUnknownTier      = "UnknownTier"
 	ReasonSuspended        = "Suspended"
 
+	// Campaign reasons.
+	ReasonDuplicateCampaignID   = "DuplicateCampaignID"
+	ReasonChatChannelNotFound   = "ChatChannelNotFound"
+	ReasonChatChannelNotWebhook = "ChatChannelNotWebhook"
+
 	// Lead reasons.
 	ReasonTouchInFlight        = "TouchInFlight"
 	ReasonNoRepAvailable       = "NoRepAvailable"

@@ -24,7 +24,19 @@ const (
 	InteractionLead = "spec.lead"
 	// PolicyChannel: every channel a policy names.
 	PolicyChannel = "policy.channel"
+	// CampaignSource: "<platform>/<campaignId>" of a campaign, to find two claiming one.
+	CampaignSource = "campaign.source"
+	// CampaignRepChat: the chat channels a campaign's reps name.
+	CampaignRepChat = "campaign.repChat"
 )
+
+// CampaignSourceKey is a campaign's CampaignSource key, "" without a campaign id.
+func CampaignSourceKey(c *v1.Campaign) string {
+	if c.Spec.Source.CampaignID == "" {
+		return ""
+	}
+	return string(c.Spec.Source.Platform) + "/" + c.Spec.Source.CampaignID
+}
 
 // Setup registers the indexes with the manager's cache.
 func Setup(ctx context.Context, idx client.FieldIndexer) error {
@@ -45,6 +57,14 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 				names = append(names, ref.Channel)
 			}
 			return names
+		}},
+		{&v1.Campaign{}, CampaignSource, func(o client.Object) []string { return distinct(CampaignSourceKey(o.(*v1.Campaign))) }},
+		{&v1.Campaign{}, CampaignRepChat, func(o client.Object) []string {
+			var names []string
+			for _, r := range o.(*v1.Campaign).Spec.Reps {
+				names = append(names, r.Chat)
+			}
+			return distinct(names...)
 		}},
 	}
 	for _, a := range add {
