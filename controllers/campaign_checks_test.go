@@ -78,7 +78,10 @@ func TestCampaignConflictsShowAndClearOnBothSides(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitCampaign(t, ns, "cnc-de-copy", "True/Measured")
-	if n := len(eventsFor(t, a)[v1.ReasonDuplicateCampaignID]); n != 1 {
-		t.Errorf("cnc-de: %d DuplicateCampaignID events, want 1", n)
-	}
+	eventually(t, 5*time.Second, func() string {
+		if n := len(eventsFor(t, a)[v1.ReasonDuplicateCampaignID]); n != 1 {
+			return fmt.Sprintf("cnc-de: %d DuplicateCampaignID events, want 1", n)
+		}
+		return ""
+	})
 }

@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -31,9 +32,9 @@ func setChannelReady(t *testing.T, ch *v1.Channel, ready bool, reason, msg strin
 	}
 }
 
-// TestPolicyFollowsItsChannelsReadiness: a policy whose channel cannot deliver is not
-// Ready (ChannelNotReady, Stalled) and recovers when the channel does, without an edit
-// to the policy; a verdict on an older generation of the channel does not count.
+// TestPolicyFollowsItsChannelsReadiness: a policy none of whose channels can deliver is
+// not Ready (ChannelNotReady, Stalled) and recovers when the channel does, without an
+// edit to the policy; a verdict on an older generation of the channel does not count.
 func TestPolicyFollowsItsChannelsReadiness(t *testing.T) {
 	ctx := context.Background()
 	ns := newNamespace(t)
@@ -57,7 +58,7 @@ func TestPolicyFollowsItsChannelsReadiness(t *testing.T) {
 	waitHealth("Ready=True")
 
 	setChannelReady(t, ch, false, v1.ReasonSecretNotFound, `Secret "hook" (spec.credentialsRef) not found in namespace `+ns)
-	waitHealth(`Ready=False/Stalled=True ChannelNotReady: step introduce: channel "email-eu" is not ready: SecretNotFound: Secret "hook"`)
+	waitHealth(`Ready=False/Stalled=True ChannelNotReady: no channel the policy uses can deliver: step introduce: channel "email-eu" is not ready: SecretNotFound: Secret "hook"`)
 
 	// A verdict on an older generation of the channel does not count: it was edited
 	// since and its controller has not looked yet.
@@ -78,8 +79,55 @@ func TestPolicyFollowsItsChannelsReadiness(t *testing.T) {
 	if _, h := policyHealth(t, key); !strings.HasPrefix(h, "Ready=True") {
 		t.Errorf("after the channel recovered: %s", h)
 	}
-	events := eventsFor(t, p)
-	if len(events[v1.ReasonChannelNotReady]) != 1 {
-		t.Errorf("want one ChannelNotReady event (on the transition only), got %d", len(events[v1.ReasonChannelNotReady]))
+	eventually(t, 5*time.Second, func() string {
+		if n := len(eventsFor(t, p)[v1.ReasonChannelNotReady]); n != 1 {
+			return fmt.Sprintf("want one ChannelNotReady event (on the transition only), got %d", n)
+		}
+		return ""
+	})
+}
+
+// TestPolicyWithOneChannelDownStaysUsable: with a fallback still able to deliver, the
+// policy stays Ready (leads go on and fall back) and ChannelsReady says which channel is
+// down, with one event on each transition.
+func TestPolicyWithOneChannelDownStaysUsable(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	email, wa := webhookChannel(ns, "email-eu"), webhookChannel(ns, "whatsapp-eu")
+	for _, ch := range []*v1.Channel{email, wa} {
+		if err := k8s.Create(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
 	}
+	p := policyWithChannel(ns, "email-eu")
+	p.Spec.Steps[0].Fallback = []string{"whatsapp-eu"}
+	if err := k8s.Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	channelsReady := func(want string) {
+		eventually(t, 10*time.Second, func() string {
+			got, h := policyHealth(t, client.ObjectKeyFromObject(p))
+			c := condition(got.Status.Conditions, v1.ConditionChannelsReady)
+			if !strings.HasPrefix(h, "Ready=True") {
+				return h
+			}
+			if c == nil || !strings.HasPrefix(string(c.Status)+" "+c.Reason+": "+c.Message, want) {
+				return fmt.Sprintf("ChannelsReady %+v, want %s", c, want)
+			}
+			return ""
+		})
+	}
+	channelsReady("True ChannelsReady: all 2 channels the policy uses are ready")
+	setChannelReady(t, email, false, v1.ReasonSecretNotFound, "Secret \"smtp-eu\" (spec.credentialsRef) not found")
+	channelsReady(`False ChannelNotReady: 1 of 2 channels not ready: step introduce: channel "email-eu" is not ready: SecretNotFound`)
+	setChannelReady(t, email, true, v1.ReasonValid, "Webhook channel ready")
+	channelsReady("True ChannelsReady")
+	// Events are written asynchronously.
+	eventually(t, 5*time.Second, func() string {
+		ev := eventsFor(t, p)
+		if len(ev[v1.ReasonChannelNotReady]) != 1 || len(ev[v1.ReasonChannelsReady]) != 1 {
+			return fmt.Sprintf("events: %d ChannelNotReady, %d ChannelsReady; want one each", len(ev[v1.ReasonChannelNotReady]), len(ev[v1.ReasonChannelsReady]))
+		}
+		return ""
+	})
 }

@@ -18,6 +18,10 @@ const (
 	// without credentials, a template that does not render, no channel for a notice).
 	ConditionDelivering = "Delivering"
 
+	// ConditionChannelsReady (policies) says whether every channel the policy names can
+	// deliver; False lists those that cannot. Ready goes False only when none can.
+	ConditionChannelsReady = "ChannelsReady"
+
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
 )
@@ -31,6 +35,7 @@ const (
 	ReasonChannelNotFound = "ChannelNotFound"
 	// ReasonChannelNotReady: a channel the policy names exists but reports Ready=False.
 	ReasonChannelNotReady  = "ChannelNotReady"
+	ReasonChannelsReady    = "ChannelsReady"
 	ReasonInvalidTimeZone  = "InvalidTimeZone"
 	ReasonInvalidHoliday   = "InvalidHoliday"
 	ReasonPolicyNotFound   = "PolicyNotFound"
