@@ -4,10 +4,10 @@ SHELL := /usr/bin/env bash -o pipefail
 
 BIN ?= $(CURDIR)/bin
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
+# The one Helm version: bin/helm, the chart tests and CI all use it.
 HELM_VERSION ?= v3.19.0
 CONTROLLER_GEN ?= $(BIN)/controller-gen
 KUBEBUILDER_ASSETS ?= $(BIN)/k8s
-HELM_VERSION ?= v3.22.0
 export KUBEBUILDER_ASSETS
 # A kubectl built by hack/build-control-plane.sh (only where none is installed) is found here.
 export PATH := $(PATH):$(BIN)/k8s

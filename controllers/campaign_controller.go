@@ -76,7 +76,10 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		setCond(st, c.Generation, v1.ConditionStalled, metav1.ConditionTrue, v1.ReasonPolicyNotFound, msg)
 		return r.finish(ctx, w, recsBefore, ctrl.Result{})
 	}
-	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionStalled)
+	problem, err := r.checkCampaign(ctx, &c)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
 	var leads v1.LeadList
 	if err := r.List(ctx, &leads, client.InNamespace(c.Namespace), client.MatchingFields{indexes.LeadCampaign: c.Name}); err != nil {
@@ -104,6 +107,8 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	st.Reps = repLoads(&c, r.Loads)
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
 	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))
+	// A configuration problem does not stop the measures: leads keep arriving.
+	markProblem(st, c.Generation, problem)
 	if len(recs) > 0 {
 		setCond(st, c.Generation, v1.ConditionActionNeeded, metav1.ConditionTrue, "Recommendations", recKeys(recs))
 	} else {
@@ -124,6 +129,11 @@ func (r *CampaignReconciler) finish(ctx context.Context, w *statusWriter[*v1.Cam
 		return ctrl.Result{}, err
 	}
 	c := w.obj
+	before := w.before.(*v1.Campaign)
+	if ready := meta.FindStatusCondition(c.Status.Conditions, v1.ConditionReady); changed && r.Recorder != nil &&
+		ready != nil && ready.Status == metav1.ConditionFalse && readyReasonChanged(before.Status.Conditions, c.Status.Conditions) {
+		r.Recorder.Eventf(c, nil, "Warning", ready.Reason, "Validate", "%s", ready.Message)
+	}
 	if changed && recsBefore != recKeys(c.Status.Recommendations) && r.Recorder != nil {
 		for _, rec := range c.Status.Recommendations {
 			r.Recorder.Eventf(c, nil, "Warning", rec.Kind, "Recommend", "%s", rec.Message)
@@ -147,7 +157,11 @@ func recKeys(recs []v1.Recommendation) string {
 	return strings.Join(ks, ", ")
 }
 
-// SetupWithManager indexes leads by campaign and watches them with a debounce.
+// +kubebuilder:rbac:groups=followup.io,resources=channels,verbs=get;list;watch
+
+// SetupWithManager watches campaigns, their leads (with a debounce), the other campaigns
+// claiming the same ad campaign and the channels their reps chat in. The field indexes
+// come from internal/indexes.
 func (r *CampaignReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
@@ -159,6 +173,9 @@ func (r *CampaignReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// Only spec changes re-measure at once; our own status writes must not feed back.
 		For(&v1.Campaign{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.Lead{}, r.debouncedLeadHandler()).
+		Watches(&v1.Campaign{}, r.sameSourceHandler()).
+		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.campaignsForChat),
+			builder.WithPredicates(channelTypeChanged())).
 		Named("campaign").
 		Complete(r)
 }

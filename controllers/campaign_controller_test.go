@@ -13,6 +13,7 @@ import (
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -62,7 +63,9 @@ func (c *statusWriteCounter) count(name string) int {
 // and lead index) so the shared TestMain manager stays as the lead tests expect.
 func startCampaignController(t *testing.T, now time.Time) *statusWriteCounter {
 	t.Helper()
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	// Tests start it more than once in one process: controller names repeat.
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"},
+		Controller: ctrlconfig.Controller{SkipNameValidation: ptr.To(true)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +95,9 @@ func TestCampaignBurstMakesFewStatusWrites(t *testing.T) {
 			Schedule: v1.Schedule{TimeZone: "Europe/Berlin"},
 			Steps:    []v1.Step{{Name: "call", PerformedBy: v1.PerformedByOwner, Channel: "tasks"}}}},
 		&v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "burst", Namespace: ns}, Spec: v1.CampaignSpec{
-			Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "p"}},
+			Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000777"}, Policy: "p"}},
 		&v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "orphan", Namespace: ns}, Spec: v1.CampaignSpec{
-			Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "missing"}},
+			Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000778"}, Policy: "missing"}},
 	}
 	for _, o := range objs {
 		if err := k8s.Create(ctx, o); err != nil {

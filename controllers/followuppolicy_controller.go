@@ -6,12 +6,12 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -41,7 +41,7 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	}
 	before := p.Status.DeepCopy()
 
-	problem, err := r.check(ctx, &p)
+	problem, channels, err := r.check(ctx, &p)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -54,6 +54,12 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	} else {
 		setReady(&st.Conditions, p.Generation, true, v1.ReasonValid,
 			fmt.Sprintf("policy is valid: %d steps, revision %s", len(p.Spec.Steps), st.StepsRevision))
+	}
+	// ChannelsReady is known only once the channels were looked at.
+	if channels != nil {
+		channels.setChannelsReady(&st.Conditions, p.Generation)
+	} else {
+		meta.RemoveStatusCondition(&st.Conditions, v1.ConditionChannelsReady)
 	}
 
 	if equality.Semantic.DeepEqual(before, st) {
@@ -73,35 +79,37 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 			r.Recorder.Eventf(&p, nil, "Normal", v1.ReasonValid, "Validate", "policy is valid (revision %s)", st.StepsRevision)
 		}
 	}
+	if c := meta.FindStatusCondition(st.Conditions, v1.ConditionChannelsReady); c != nil && problem == nil &&
+		conditionMoved(before.Conditions, c) {
+		typ := "Normal"
+		if c.Status != metav1.ConditionTrue {
+			typ = "Warning"
+		}
+		r.Recorder.Eventf(&p, nil, typ, c.Reason, "Validate", "%s", c.Message)
+	}
 	log.FromContext(ctx).V(1).Info("policy status updated", "ready", problem == nil, "revision", st.StepsRevision)
 	return ctrl.Result{}, nil
 }
 
 // check runs the pure checks, then looks up every channel the policy names.
-func (r *FollowUpPolicyReconciler) check(ctx context.Context, p *v1.FollowUpPolicy) (*policy.Problem, error) {
+func (r *FollowUpPolicyReconciler) check(ctx context.Context, p *v1.FollowUpPolicy) (*policy.Problem, *channelHealth, error) {
 	if _, problem := policy.Validate(&p.Spec); problem != nil {
-		return problem, nil
+		return problem, nil, nil
 	}
-	for _, ref := range policy.ChannelRefs(&p.Spec) {
-		var ch v1.Channel
-		err := r.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: ref.Channel}, &ch)
-		if apierrors.IsNotFound(err) {
-			return &policy.Problem{Reason: v1.ReasonChannelNotFound,
-				Message: fmt.Sprintf("%s: channel %q not found in namespace %s", ref.Where, ref.Channel, p.Namespace)}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	problem, h, err := r.channels(ctx, p)
+	if problem != nil || err != nil {
+		return problem, nil, err
 	}
-	return nil, nil
+	return h.problem(), &h, nil
 }
 
-// SetupWithManager watches policies and the channels they name.
+// SetupWithManager watches policies and the channels they name (created, deleted, or
+// changing readiness).
 func (r *FollowUpPolicyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.FollowUpPolicy{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.policiesForChannel),
-			builder.WithPredicates(channelCreatedOrDeleted())).
+			builder.WithPredicates(channelHealthChanged())).
 		Complete(r)
 }
 
@@ -118,11 +126,4 @@ func (r *FollowUpPolicyReconciler) policiesForChannel(ctx context.Context, o cli
 		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&p)})
 	}
 	return reqs
-}
-
-// channelCreatedOrDeleted passes only what changes whether a channel exists.
-func channelCreatedOrDeleted() predicate.Predicate {
-	return predicate.Funcs{
-		UpdateFunc: func(event.UpdateEvent) bool { return false },
-	}
 }

@@ -100,7 +100,7 @@ func (h *harness) fixtures() {
 			Templates:     map[string]v1.MessageTemplate{"intro": {Subject: "{{ .Product }}", Body: "Hello {{ .FirstName }}, I'm {{ .Owner.Name }}."}},
 		}},
 		&v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "cnc", Namespace: h.ns}, Spec: v1.CampaignSpec{
-			Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "industrial",
+			Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000777"}, Policy: "industrial",
 			Reps: []v1.Rep{{Name: "anna", Chat: "anna-chat"}, {Name: "mei", Unavailable: true}, {Name: "jonas"}}}},
 	}
 	for _, o := range objs {

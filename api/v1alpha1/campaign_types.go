@@ -23,9 +23,11 @@ type CampaignSpec struct {
 	// source is the ad campaign.
 	Source CampaignSource `json:"source"`
 
-	// region is the market region (eu, na, sea...).
+	// region is the market region (eu, na, sea...); leads from Google Ads carry it as the
+	// followup.io/region label regional installs shard by.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="region must be a lowercase name such as eu or na"
 	Region string `json:"region,omitempty"`
 
 	// policy is the FollowUpPolicy (in this namespace) its leads follow by default.
@@ -67,7 +69,10 @@ type CampaignSpec struct {
 	Window *metav1.Duration `json:"window,omitempty"`
 }
 
-// CampaignSource identifies the ad campaign.
+// CampaignSource identifies the ad campaign. Google Ads lead form webhooks find their
+// campaign by its numeric id, so a GoogleAds campaign without one never gets a lead.
+// +kubebuilder:validation:XValidation:rule="self.platform != 'GoogleAds' || (has(self.campaignId) && self.campaignId.matches('^[0-9]+$'))",message="a GoogleAds campaign needs spec.source.campaignId, the number Google Ads shows (such as 21000000777): lead form webhooks find their campaign by it"
+// +kubebuilder:validation:XValidation:rule="self.platform != 'GoogleAds' || !has(self.adGroups) || self.adGroups.all(g, g.matches('^[0-9]+(:.+)?$'))",message="GoogleAds adGroups are ad group ids, optionally with a name: 130000000042 or 130000000042:fiber-lasers"
 type CampaignSource struct {
 	// platform the campaign runs on.
 	Platform AdPlatform `json:"platform"`

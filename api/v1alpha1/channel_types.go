@@ -83,7 +83,10 @@ type WebhookFormat string
 type WebhookChannel struct {
 	// url to POST to.
 	// +kubebuilder:validation:MaxLength=2048
-	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.startsWith('http://')",message="url must be an http(s) URL"
+	// A URL without a host, or with a space, parses in Go and fails only at the first
+	// send; credentials in the URL would sit in Git. Both are refused here.
+	// +kubebuilder:validation:XValidation:rule="self.matches('^https?://(\\\\[[0-9a-fA-F:.]+\\\\]|[^\\\\s/?#@:\\\\[\\\\]]+)(:[0-9]{1,5})?([/?#]\\\\S*)?$')",message="url must be an http(s) URL with a host and no spaces, such as https://hooks.example.com/touch"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^https?://[^/?#]*@')",message="url must not carry credentials (user:password@host); put them in the Secret named by spec.credentialsRef"
 	URL string `json:"url"`
 	// format of the body: JSON (the touch itself) or a chat tool's incoming webhook.
 	// +optional
@@ -104,8 +107,10 @@ type SMTPSecurity string
 
 // SMTPChannel sends email.
 type SMTPChannel struct {
+	// host is the server's name, without a scheme or a port (spec.smtp.port).
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$') || self.matches('^\\\\[[0-9a-fA-F:.]+\\\\]$')",message="host must be a host name such as smtp.example.com, without a scheme or a port (the port goes in spec.smtp.port)"
 	Host string `json:"host"`
 	// +optional
 	// +kubebuilder:default=587
@@ -131,11 +136,13 @@ type WhatsAppChannel struct {
 	// +optional
 	// +kubebuilder:default="https://graph.facebook.com/v21.0"
 	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.matches('^https?://(\\\\[[0-9a-fA-F:.]+\\\\]|[^\\\\s/?#@:\\\\[\\\\]]+)(:[0-9]{1,5})?([/?#]\\\\S*)?$')",message="apiBase must be an http(s) URL with a host and no spaces, such as https://graph.facebook.com/v21.0"
 	APIBase string `json:"apiBase,omitempty"`
 	// language of the approved templates.
 	// +optional
 	// +kubebuilder:default=en
 	// +kubebuilder:validation:MaxLength=16
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$')",message="language must be a WhatsApp template language code such as en, de or pt_BR"
 	Language string `json:"language,omitempty"`
 }
 

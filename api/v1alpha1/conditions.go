@@ -21,25 +21,37 @@ const (
 	// around (an unknown tier, a submission time in the future, undeclared vars).
 	ConditionValid = "Valid"
 
+	// ConditionChannelsReady (policies) says whether every channel the policy names can
+	// deliver; False lists those that cannot. Ready goes False only when none can.
+	ConditionChannelsReady = "ChannelsReady"
+
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
 )
 
 // Condition reasons (CamelCase, as the API conventions ask).
 const (
-	ReasonValid              = "Valid"
-	ReasonProgressing        = "Progressing"
-	ReasonInvalidTemplate    = "InvalidTemplate"
-	ReasonUnknownVariable    = "UnknownVariable"
-	ReasonChannelNotFound    = "ChannelNotFound"
-	ReasonInvalidTimeZone    = "InvalidTimeZone"
-	ReasonInvalidHoliday     = "InvalidHoliday"
-	ReasonPolicyNotFound     = "PolicyNotFound"
-	ReasonPolicyNotReady     = "PolicyNotReady"
-	ReasonCampaignNotFound   = "CampaignNotFound"
-	ReasonUnknownTier        = "UnknownTier"
+	ReasonValid           = "Valid"
+	ReasonProgressing     = "Progressing"
+	ReasonInvalidTemplate = "InvalidTemplate"
+	ReasonUnknownVariable = "UnknownVariable"
+	ReasonChannelNotFound = "ChannelNotFound"
+	// ReasonChannelNotReady: a channel the policy names exists but reports Ready=False.
+	ReasonChannelNotReady  = "ChannelNotReady"
+	ReasonChannelsReady    = "ChannelsReady"
+	ReasonInvalidTimeZone  = "InvalidTimeZone"
+	ReasonInvalidHoliday   = "InvalidHoliday"
+	ReasonPolicyNotFound   = "PolicyNotFound"
+	ReasonPolicyNotReady   = "PolicyNotReady"
+	ReasonCampaignNotFound = "CampaignNotFound"
+	ReasonUnknownTier      = "UnknownTier"
+	ReasonSuspended        = "Suspended"
 	ReasonInvalidSubmittedAt = "InvalidSubmittedAt"
-	ReasonSuspended          = "Suspended"
+
+	// Campaign reasons.
+	ReasonDuplicateCampaignID   = "DuplicateCampaignID"
+	ReasonChatChannelNotFound   = "ChatChannelNotFound"
+	ReasonChatChannelNotWebhook = "ChatChannelNotWebhook"
 
 	// Lead reasons.
 	ReasonTouchInFlight        = "TouchInFlight"

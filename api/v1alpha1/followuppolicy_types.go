@@ -8,6 +8,9 @@ import (
 // which channels they are touched, when they go dormant and what stops the cadence.
 // +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every step's template must be defined under spec.templates"
 // +kubebuilder:validation:XValidation:rule="!has(self.afterLastStep) || !has(self.afterLastStep.reactivation) || self.afterLastStep.reactivation.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every reactivation step's template must be defined under spec.templates"
+// A warning issued before the lead even arrived is never on time: warnBefore must fit
+// inside every tier's deadline.
+// +kubebuilder:validation:XValidation:rule="!has(self.escalation) || !has(self.escalation.warnBefore) || !has(self.firstResponse) || self.firstResponse.all(f, duration(self.escalation.warnBefore) < duration(f.within))",messageExpression="'escalation.warnBefore (' + self.escalation.warnBefore + ') must be shorter than every firstResponse deadline (within): a warning due before the lead arrives is never on time'"
 type FollowUpPolicySpec struct {
 	// firstResponse is the first-response SLA per lead tier: the first touch must be
 	// performed (or the customer must have replied) within this long of submission.
@@ -106,6 +109,7 @@ type Schedule struct {
 	// +kubebuilder:default="UTC"
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:XValidation:rule="self != 'Local'",message="timeZone Local is the operator host's zone; name an IANA zone such as Europe/Berlin"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z][-A-Za-z0-9_+]*(/[-A-Za-z0-9_+]+)*$')",message="timeZone must be an IANA zone name such as Europe/Berlin, not an offset such as +01:00 or a name with spaces"
 	TimeZone string `json:"timeZone,omitempty"`
 
 	// businessHours are the hours and days, in the customer's time zone, on which
@@ -174,6 +178,8 @@ const (
 // Step is one touch of the cadence.
 // +kubebuilder:validation:XValidation:rule="self.performedBy == 'Owner' || (has(self.channel) && has(self.template))",message="an automated step needs a channel and a template; set performedBy: Owner for a touch a rep performs"
 // +kubebuilder:validation:XValidation:rule="self.performedBy == 'Owner' || (!has(self.taskDeadline) && !has(self.onTaskOverdue))",message="taskDeadline and onTaskOverdue apply to a task (performedBy: Owner)"
+// +kubebuilder:validation:XValidation:rule="!has(self.fallback) || !has(self.channel) || !(self.channel in self.fallback)",message="a step's fallback must not repeat its channel: a fallback is tried when the channel failed"
+// +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.fallback.all(f, self.fallback.exists_one(g, g == f))",message="a step's fallback channels must be distinct"
 type Step struct {
 	// name identifies the step; a lead's progress is kept by step name when the policy
 	// is edited.
@@ -326,6 +332,7 @@ type HandToHuman struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('[\\\\p{L}\\\\p{N}]'))",message="handToHuman.keywords must each hold a word (letters or digits): an empty or punctuation-only keyword matches no reply"
 	// +kubebuilder:default={price, quote, discount, sample, PI, proforma}
 	Keywords []string `json:"keywords,omitempty"`
 }
@@ -369,6 +376,7 @@ type BreachAction struct {
 
 // WeeklyCaps bounds touches in any 7 days by lifecycle stage: new (0-7 days since
 // submission), active (8-30 days) and silent (more than 30 days).
+// +kubebuilder:validation:XValidation:rule="!has(self.new) || self.new > 0",message="weeklyCaps.new must be at least 1: with 0 a lead is never touched in its first week, so no first response is ever made"
 type WeeklyCaps struct {
 	// +optional
 	// +kubebuilder:default=6

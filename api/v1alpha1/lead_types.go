@@ -120,7 +120,7 @@ type Contact struct {
 	// linkedin profile URL.
 	// +optional
 	// +kubebuilder:validation:MaxLength=300
-	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://')",message="linkedin must be a profile URL starting with https://"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^https://[^\\\\s/?#@:]+([/?#]\\\\S*)?$')",message="linkedin must be a profile URL starting with https://, with a host and no spaces"
 	LinkedIn string `json:"linkedin,omitempty"`
 
 	// country as an ISO 3166-1 alpha-2 code.
@@ -133,6 +133,8 @@ type Contact struct {
 	// there. Unset: the policy's time zone.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self != 'Local'",message="timeZone Local is the operator host's zone, not the contact's; name an IANA zone such as Europe/Warsaw"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z][-A-Za-z0-9_+]*(/[-A-Za-z0-9_+]+)*$')",message="timeZone must be an IANA zone name such as Europe/Warsaw, not an offset such as +01:00 or a name with spaces"
 	TimeZone string `json:"timeZone,omitempty"`
 }
 
@@ -148,9 +150,10 @@ type LeadSource struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=200
 	Keyword string `json:"keyword,omitempty"`
-	// region is the market region (eu, na, sea...).
+	// region is the market region (eu, na, sea...); regional installs shard leads by it.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="region must be a lowercase name such as eu or na"
 	Region string `json:"region,omitempty"`
 	// form is the web or ad form the lead was submitted through.
 	// +optional
@@ -165,7 +168,7 @@ type LeadSource struct {
 	// time after the lead's creation is not believed (the creation time is used and the
 	// lead's Valid condition says so).
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="self >= timestamp('2000-01-01T00:00:00Z')",message="submittedAt must be a real submission time, after 2000-01-01"
+	// +kubebuilder:validation:XValidation:rule="self >= timestamp('2000-01-01T00:00:00Z')",message="submittedAt must be a real submission time (after 2000-01-01); 1970 means the source's clock was unset"
 	SubmittedAt *metav1.Time `json:"submittedAt,omitempty"`
 	// clickIds are the ad click's ids, kept for the offline-conversion upload when the lead
 	// is won (Google Ads keys conversions by gclid, gbraid or wbraid).

@@ -29,6 +29,7 @@ func apiClient(t testing.TB) client.Client {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopControllers()
 	if env != nil {
 		_ = env.Stop()
 	}

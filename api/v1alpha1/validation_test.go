@@ -5,167 +5,232 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
-// TestInvalidObjectsAreRejected creates objects that break one rule each and checks the
-// API server refuses them with the message a person needs to fix it.
-func TestInvalidObjectsAreRejected(t *testing.T) {
-	cases := []struct {
-		name string
-		obj  func(n string) client.Object
-		want string
-	}{
-		{"policy without steps", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Steps = nil
-			return p
-		}, "spec.steps: Required value"},
-		{"duplicate step names", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Steps[1].Name = "introduce"
-			return p
-		}, "step names must be unique"},
-		{"automated step without channel", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Steps[0].Channel = ""
-			return p
-		}, "an automated step needs a channel and a template"},
-		{"step names an undefined template", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Steps[0].Template = "missing"
-			return p
-		}, "every step's template must be defined under spec.templates"},
-		{"zero first-response deadline", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.FirstResponse = []v1.FirstResponseTarget{{Tier: "high", Within: metav1.Duration{}}}
-			return p
-		}, "within must be a positive duration"},
-		{"duplicate tiers", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.FirstResponse = []v1.FirstResponseTarget{{Tier: "high", Within: *dur("1h")}, {Tier: "high", Within: *dur("2h")}}
-			return p
-		}, "Duplicate value"},
-		{"business hours not HH:MM", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Schedule.BusinessHours = v1.BusinessHours{From: "9am", To: "18:00"}
-			return p
-		}, "from must be a time of day in HH:MM form"},
-		{"business hours end before start", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Schedule.BusinessHours = v1.BusinessHours{From: "18:00", To: "09:00"}
-			return p
-		}, "businessHours.from must be earlier than businessHours.to"},
-		{"holiday not a date", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.Schedule.Holidays = []string{"24.12.2026"}
-			return p
-		}, "holidays must be dates in YYYY-MM-DD form"},
-		{"weekly cap out of range", func(n string) client.Object {
-			p := validPolicy(n)
-			p.Spec.WeeklyCaps = v1.WeeklyCaps{New: 99, Active: 4, Silent: 2}
-			return p
-		}, "spec.weeklyCaps.new: Invalid value"},
-		{"lead with no way to reach", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Contact.Email = ""
-			return l
-		}, "a lead needs at least one way to reach the contact"},
-		{"lead phone not E.164", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Contact.Phone = "030 1234567"
-			return l
-		}, "phone must be in E.164 form"},
-		{"lead email malformed", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Contact.Email = "hanna at example"
-			return l
-		}, "email must be an address"},
-		{"lead without policy or campaign", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Policy = ""
-			return l
-		}, "a lead needs spec.policy or spec.source.campaign"},
-		{"lead negative outcome value", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Outcome = &v1.Outcome{Result: v1.OutcomeWon, At: metav1.Now(), Value: &v1.Money{Amount: "-5", Currency: "USD"}}
-			return l
-		}, "amount must be a non-negative decimal"},
-		{"lead lost with a value", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Outcome = &v1.Outcome{Result: v1.OutcomeLost, At: metav1.Now(), Value: &v1.Money{Amount: "5", Currency: "USD"}}
-			return l
-		}, "only a won lead has a value"},
-		{"lead currency lowercase", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Value = &v1.Money{Amount: "38000", Currency: "eur"}
-			return l
-		}, "currency must be a three-letter ISO 4217 code"},
-		{"quality on a non-reply", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.Now(), Kind: v1.InteractionRead, Quality: ptr.To[int32](2)}}
-			return l
-		}, "quality is only set on a Reply"},
-		{"reply quality out of range", func(n string) client.Object {
-			l := validLead(n)
-			l.Spec.Interactions = []v1.InteractionEntry{{At: metav1.Now(), Kind: v1.InteractionReply, Quality: ptr.To[int32](4)}}
-			return l
-		}, "should be less than or equal to 3"},
-		{"campaign close-rate target above 1", func(n string) client.Object {
-			c := validCampaign(n)
-			c.Spec.Targets.CloseRateAfterCadence = "1.5"
-			return c
-		}, "closeRateAfterCadence must be a fraction between 0 and 1"},
-		{"campaign without policy", func(n string) client.Object {
-			c := validCampaign(n)
-			c.Spec.Policy = ""
-			return c
-		}, "spec.policy"},
-		{"webhook channel without webhook block", func(n string) client.Object {
-			c := validChannel(n)
-			c.Spec.Webhook = nil
-			return c
-		}, "spec.webhook is set exactly when type is Webhook"},
-		{"smtp channel without credentials", func(n string) client.Object {
-			return &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: n, Namespace: "default"},
-				Spec: v1.ChannelSpec{Type: v1.ChannelSMTP, SMTP: &v1.SMTPChannel{Host: "smtp.example.com", From: "sales@example.com"}}}
-		}, "SMTP and WhatsApp channels need spec.credentialsRef"},
-	}
+// TestInvalidObjects runs the table in invalid_objects_test.go against a real API server:
+// a refused object must be refused with its message and leave nothing stored; a stored
+// one must come to Ready=False with Stalled=True, its reason and a message naming the
+// fault, for its current generation.
+func TestInvalidObjects(t *testing.T) {
 	ctx := context.Background()
-	for i, tc := range cases {
+	for i, tc := range invalidCases {
 		t.Run(tc.name, func(t *testing.T) {
-			obj := tc.obj(fmt.Sprintf("invalid-%d", i))
-			err := apiClient(t).Create(ctx, obj)
-			if err == nil {
-				_ = apiClient(t).Delete(ctx, obj)
-				t.Fatalf("created; want rejection mentioning %q", tc.want)
+			if (tc.rejected == "") == (tc.reason == "") {
+				t.Fatal("a case says either rejected or reason")
 			}
-			if !apierrors.IsInvalid(err) {
-				t.Fatalf("want an Invalid error, got %v", err)
+			ns := "default"
+			if tc.reason != "" {
+				ns = statusWorld(t)
 			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %q does not mention %q", err.Error(), tc.want)
+			for _, s := range tc.setup {
+				create(t, decodeYAML(t, s), ns, "")
+			}
+			obj := caseObject(t, tc, ns, fmt.Sprintf("invalid-%d", i))
+			if tc.rejected != "" {
+				expectRejected(t, obj, tc.rejected)
+				return
+			}
+			if err := apiClient(t).Create(ctx, obj); err != nil {
+				t.Fatalf("want it stored and reported as %s, got %v", tc.reason, err)
+			}
+			expectReason(t, obj.GetKind(), client.ObjectKeyFromObject(obj), tc.reason, tc.message)
+			if tc.alsoOn != "" {
+				kind, name, _ := strings.Cut(tc.alsoOn, "/")
+				expectReason(t, kind, client.ObjectKey{Namespace: ns, Name: name}, tc.reason, "")
 			}
 		})
 	}
 }
 
-// TestValidObjectsAreAccepted guards the fixtures: every rejection above must come from
-// the one change the case made.
-func TestValidObjectsAreAccepted(t *testing.T) {
+// TestInvalidEditKeepsTheStoredObject: a refused edit changes nothing already stored.
+func TestInvalidEditKeepsTheStoredObject(t *testing.T) {
 	ctx := context.Background()
+	obj := caseObject(t, invalidCase{kind: "FollowUpPolicy"}, "default", "kept")
+	create(t, obj, "default", "")
+	edited := obj.DeepCopy()
+	if err := unstructured.SetNestedField(edited.Object, map[string]any{"new": int64(0), "active": int64(0), "silent": int64(0)},
+		"spec", "weeklyCaps"); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiClient(t).Update(ctx, edited); err == nil || !strings.Contains(err.Error(), "weeklyCaps.new must be at least 1") {
+		t.Fatalf("edit to weekly caps 0: %v", err)
+	}
+	var got v1.FollowUpPolicy
+	if err := apiClient(t).Get(ctx, client.ObjectKeyFromObject(obj), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec.WeeklyCaps != (v1.WeeklyCaps{New: 6, Active: 4, Silent: 2}) || got.Generation != 1 {
+		t.Errorf("stored policy changed: caps %+v, generation %d", got.Spec.WeeklyCaps, got.Generation)
+	}
+}
+
+// TestValidObjectsAreAccepted guards the bases: every refusal in the table must come
+// from the one change its case made.
+func TestValidObjectsAreAccepted(t *testing.T) {
+	for kind := range baseObjects {
+		create(t, caseObject(t, invalidCase{kind: kind}, "default", "ok-"+strings.ToLower(kind)), "default", "")
+	}
 	for _, obj := range []client.Object{validPolicy("ok"), validLead("ok"), validCampaign("ok"), validChannel("ok")} {
-		if err := apiClient(t).Create(ctx, obj); err != nil {
+		if err := apiClient(t).Create(context.Background(), obj); err != nil {
 			t.Fatalf("%T: %v", obj, err)
 		}
-		t.Cleanup(func() { _ = apiClient(t).Delete(ctx, obj) })
+		t.Cleanup(func() { _ = apiClient(t).Delete(context.Background(), obj) })
 	}
+}
+
+// statusWorld makes a namespace with a valid channel "email" and policy "p" that the
+// case's objects may name, and waits until the policy is Ready.
+func statusWorld(t *testing.T) string {
+	t.Helper()
+	startControllers(t)
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "invalid-"}}
+	if err := apiClient(t).Create(context.Background(), ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = apiClient(t).Delete(context.Background(), ns) })
+	create(t, caseObject(t, invalidCase{kind: "Channel"}, ns.Name, "email"), ns.Name, "")
+	create(t, caseObject(t, invalidCase{kind: "FollowUpPolicy"}, ns.Name, "p"), ns.Name, "")
+	expectReason(t, "FollowUpPolicy", client.ObjectKey{Namespace: ns.Name, Name: "p"}, "", "")
+	return ns.Name
+}
+
+// caseObject is the base object of the case's kind with its patch applied.
+func caseObject(t *testing.T, tc invalidCase, ns, name string) *unstructured.Unstructured {
+	t.Helper()
+	base := decodeYAML(t, baseObjects[tc.kind])
+	if tc.patch != "" {
+		base.Object = mergePatch(base.Object, decodeYAML(t, tc.patch).Object).(map[string]any)
+	}
+	base.SetNamespace(ns)
+	base.SetName(name)
+	return base
+}
+
+func decodeYAML(t *testing.T, s string) *unstructured.Unstructured {
+	t.Helper()
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("%v\n%s", err, s)
+	}
+	return &unstructured.Unstructured{Object: m}
+}
+
+// mergePatch applies a JSON merge patch (RFC 7386): maps merge, null removes, anything
+// else replaces, lists included.
+func mergePatch(base, patch any) any {
+	p, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	b, ok := base.(map[string]any)
+	if !ok {
+		b = map[string]any{}
+	}
+	out := runtime.DeepCopyJSON(b)
+	for k, v := range p {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		out[k] = mergePatch(out[k], v)
+	}
+	return out
+}
+
+func create(t *testing.T, obj *unstructured.Unstructured, ns, name string) {
+	t.Helper()
+	obj.SetNamespace(ns)
+	if name != "" {
+		obj.SetName(name)
+	}
+	if err := apiClient(t).Create(context.Background(), obj); err != nil {
+		t.Fatalf("creating %s %s: %v", obj.GetKind(), obj.GetName(), err)
+	}
+	t.Cleanup(func() { _ = apiClient(t).Delete(context.Background(), obj) })
+}
+
+func expectRejected(t *testing.T, obj *unstructured.Unstructured, want string) {
+	t.Helper()
+	err := apiClient(t).Create(context.Background(), obj)
+	if err == nil {
+		_ = apiClient(t).Delete(context.Background(), obj)
+		t.Fatalf("created; want a refusal mentioning %q", want)
+	}
+	if !apierrors.IsInvalid(err) {
+		t.Fatalf("want an Invalid error, got %v", err)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %q does not mention %q", err.Error(), want)
+	}
+	got := &unstructured.Unstructured{}
+	got.SetGroupVersionKind(obj.GroupVersionKind())
+	if err := apiClient(t).Get(context.Background(), client.ObjectKeyFromObject(obj), got); !apierrors.IsNotFound(err) {
+		t.Fatalf("a refused object is stored: %v", err)
+	}
+}
+
+// expectReason waits for Ready=False/Stalled=True with the reason (Ready=True when reason
+// is ""), for the object's current generation.
+func expectReason(t *testing.T, kind string, key client.ObjectKey, reason, message string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		if last = health(t, kind, key, reason, message); last == "" {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s %s: %s", kind, key, last)
+}
+
+// health says what is wrong with an object's conditions, or "".
+func health(t *testing.T, kind string, key client.ObjectKey, reason, message string) string {
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(v1.GroupVersion.WithKind(kind))
+	if err := apiClient(t).Get(context.Background(), key, u); err != nil {
+		return err.Error()
+	}
+	var st struct {
+		ObservedGeneration int64              `json:"observedGeneration"`
+		Conditions         []metav1.Condition `json:"conditions"`
+	}
+	raw, _, _ := unstructured.NestedMap(u.Object, "status")
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &st); err != nil {
+		return err.Error()
+	}
+	ready := meta.FindStatusCondition(st.Conditions, v1.ConditionReady)
+	stalled := meta.FindStatusCondition(st.Conditions, v1.ConditionStalled)
+	switch {
+	case ready == nil:
+		return "no Ready condition yet"
+	case st.ObservedGeneration != u.GetGeneration() || ready.ObservedGeneration != u.GetGeneration():
+		return "status is not for the current generation"
+	case reason == "" && ready.Status != metav1.ConditionTrue:
+		return fmt.Sprintf("want Ready=True, got %s %s: %s", ready.Status, ready.Reason, ready.Message)
+	case reason == "":
+		return ""
+	case ready.Status != metav1.ConditionFalse || ready.Reason != reason:
+		return fmt.Sprintf("want Ready=False %s, got %s %s: %s", reason, ready.Status, ready.Reason, ready.Message)
+	case stalled == nil || stalled.Status != metav1.ConditionTrue || stalled.Reason != reason:
+		return fmt.Sprintf("want Stalled=True %s, got %+v", reason, stalled)
+	case !strings.Contains(ready.Message, message):
+		return fmt.Sprintf("message %q does not mention %q", ready.Message, message)
+	}
+	return ""
 }
 
 func TestInteractionsAreAppendOnly(t *testing.T) {

@@ -98,7 +98,7 @@ func (s *Server) googleAds(w http.ResponseWriter, r *http.Request) {
 	}
 	var camps v1.CampaignList
 	if err := s.Client.List(r.Context(), &camps, client.InNamespace(ns),
-		client.MatchingFields{indexes.CampaignPlatformID: indexes.CampaignKey(string(googleAdsPlatform), string(g.CampaignID))}); err != nil {
+		client.MatchingFields{indexes.CampaignSource: indexes.CampaignKey(string(googleAdsPlatform), string(g.CampaignID))}); err != nil {
 		s.Log.Error(err, "listing campaigns", "namespace", ns)
 		s.fail(w, r, http.StatusServiceUnavailable, "APIUnavailable", "campaigns could not be read; retry")
 		return

@@ -40,8 +40,11 @@ const (
 	// LeadMessageID: the provider message ids (WhatsApp wamids) of a lead's touches,
 	// status.touches[].messageId: a receipt without callback data finds its touch.
 	LeadMessageID = "lead.messageId"
-	// CampaignPlatformID: "<platform>/<spec.source.campaignId>" of a Campaign (CampaignKey).
-	CampaignPlatformID = "campaign.platformId"
+	// CampaignSource: "<platform>/<campaignId>" of a campaign (CampaignKey): the edge
+	// finds a Google Ads lead's campaign by it, and two campaigns claiming one are found.
+	CampaignSource = "campaign.source"
+	// CampaignRepChat: the chat channels a campaign's reps name.
+	CampaignRepChat = "campaign.repChat"
 	// ChannelPhoneNumberID: spec.whatsapp.phoneNumberId of a WhatsApp Channel: a webhook
 	// change is routed to the namespaces owning the business number it names.
 	ChannelPhoneNumberID = "channel.phoneNumberId"
@@ -91,9 +94,13 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			}
 			return distinct(ids...)
 		}},
-		{&v1.Campaign{}, CampaignPlatformID, func(o client.Object) []string {
-			c := o.(*v1.Campaign)
-			return distinct(CampaignKey(string(c.Spec.Source.Platform), c.Spec.Source.CampaignID))
+		{&v1.Campaign{}, CampaignSource, func(o client.Object) []string { return distinct(CampaignSourceKey(o.(*v1.Campaign))) }},
+		{&v1.Campaign{}, CampaignRepChat, func(o client.Object) []string {
+			var names []string
+			for _, r := range o.(*v1.Campaign).Spec.Reps {
+				names = append(names, r.Chat)
+			}
+			return distinct(names...)
 		}},
 		{&v1.Channel{}, ChannelPhoneNumberID, func(o client.Object) []string {
 			if c := o.(*v1.Channel); c.Spec.WhatsApp != nil {
@@ -111,7 +118,12 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 	return nil
 }
 
-// CampaignKey is the CampaignPlatformID key of an ad platform's campaign id.
+// CampaignSourceKey is a campaign's CampaignSource key, "" without a campaign id.
+func CampaignSourceKey(c *v1.Campaign) string {
+	return CampaignKey(string(c.Spec.Source.Platform), c.Spec.Source.CampaignID)
+}
+
+// CampaignKey is the CampaignSource key of an ad platform's campaign id.
 func CampaignKey(platform, id string) string {
 	if id == "" {
 		return ""

@@ -48,53 +48,63 @@ review the week and simulate a policy change.
   kubectl followup lost LEAD --reason price [--at T] [--force]
   kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region] [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
-  kubectl followup simulate --policy FILE --leads FILE [--channels FILE] [--reply-rate 0.2]
+  kubectl followup simulate -f DIR|FILE [-f ...] [--policy-name NAME] [--reply-rate 0.2]
                             [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
 
-Global flags (before or after the command): --kubeconfig, --context, -n/--namespace.
+Global flags (before or after the command): --kubeconfig, --context, -n/--namespace (default:
+the namespace of the kubeconfig's context, as kubectl), -A/--all-namespaces (status, report).
+Durations are Go durations or days: 90m, 3h44m, 2d, 1d12h.
+"kubectl followup COMMAND --help" (or "help COMMAND") describes a command and its flags.
 `
 
 // globals are the connection flags every command takes.
 type globals struct{ kubeconfig, context, namespace string }
 
 func (g *globals) bind(fs *flag.FlagSet) {
-	fs.StringVar(&g.kubeconfig, "kubeconfig", "", "Path to the kubeconfig file.")
-	fs.StringVar(&g.context, "context", "", "Kubeconfig context to use.")
-	fs.StringVar(&g.namespace, "namespace", "", "Namespace of the lead.")
-	fs.StringVar(&g.namespace, "n", "", "Namespace of the lead (short).")
+	fs.StringVar(&g.kubeconfig, "kubeconfig", "", "Path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config).")
+	fs.StringVar(&g.context, "context", "", "Kubeconfig context to use (default: the current context).")
+	const ns = "Namespace (default: the namespace of the kubeconfig context, else default)."
+	fs.StringVar(&g.namespace, "namespace", "", ns)
+	fs.StringVar(&g.namespace, "n", "", ns)
 }
 
 // Run executes one command line and returns the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(env.Out, usage)
-		return ExitOK
+	cmd, rest, err := splitGlobals(args)
+	if err == nil && cmd == "help" {
+		if len(args) > 1 && args[0] == "help" && commandHelp[args[1]] != "" {
+			cmd, rest = args[1], []string{"--help"} // help COMMAND
+		} else {
+			fmt.Fprint(env.Out, usage)
+			return ExitOK
+		}
 	}
-	var err error
-	switch args[0] {
-	case "record":
-		err = runRecord(ctx, args[1:], env)
-	case "won", "lost":
-		err = runClose(ctx, args[0], args[1:], env)
-	case "simulate":
-		err = runSimulate(args[1:], env)
-	case "report":
-		now := time.Now()
-		if env.Now != nil {
-			now = env.Now()
+	now := time.Now()
+	if env.Now != nil {
+		now = env.Now()
+	}
+	if err == nil {
+		switch cmd {
+		case "record":
+			err = runRecord(ctx, rest, env)
+		case "won", "lost":
+			err = runClose(ctx, cmd, rest, env)
+		case "simulate":
+			err = runSimulate(rest, env)
+		case "report":
+			err = runReport(ctx, rest, env, now)
+		case "status":
+			err = runStatus(ctx, rest, env, now)
+		default:
+			err = usagef("unknown command %q (want record, won, lost, status, report or simulate)", cmd)
 		}
-		err = runReport(ctx, args[1:], env, now)
-	case "status":
-		now := time.Now()
-		if env.Now != nil {
-			now = env.Now()
-		}
-		err = runStatus(ctx, args[1:], env, now)
-	default:
-		err = usagef("unknown command %q (want record, won, lost, status, report or simulate)", args[0])
 	}
 	var ue *usageError
+	var help *helpRequest
 	switch {
+	case errors.As(err, &help):
+		printHelp(env.Out, help.fs)
+		return ExitOK
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ue):
@@ -112,6 +122,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, &helpRequest{fs}
+			}
 			msg := err.Error()
 			if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 				msg = "unknown flag " + rest

@@ -30,7 +30,7 @@ func reportFixture(t *testing.T, now time.Time) {
 		_ = env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: n}})
 	}
 	c := &v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "cnc", Namespace: "report"}, Spec: v1.CampaignSpec{
-		Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "p",
+		Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000777"}, Policy: "p",
 		Spend:   &v1.Spend{Money: v1.Money{Amount: "700", Currency: "EUR"}},
 		Targets: v1.CampaignTargets{MeanFirstResponse: &metav1.Duration{Duration: time.Hour}}}}
 	if err := env.Client.Create(ctx, c); err != nil {

@@ -19,8 +19,6 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
-	"github.com/followup-io/followup-operator/internal/crddefaults"
-	"github.com/followup-io/followup-operator/internal/gather"
 	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
@@ -59,20 +57,31 @@ type simSummary struct {
 
 type simOptions struct {
 	policyFile, leadsFile, channelsFile, output string
-	replyRate                                   float64
-	mix                                         [3]float64
-	seed                                        uint64
-	start                                       time.Time
-	horizon                                     time.Duration
+	// files are -f paths (files or directories of mixed documents); recursive reads
+	// subdirectories; policyName picks the policy among several.
+	files      []string
+	recursive  bool
+	policyName string
+	replyRate  float64
+	mix        [3]float64
+	seed       uint64
+	start      time.Time
+	horizon    time.Duration
 }
 
 func runSimulate(args []string, env Env) error {
 	var o simOptions
 	var mix, start, horizon string
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.Func("f", "A YAML file or a directory of them (repeatable): policies, channels, leads and campaigns are picked out.",
+		func(s string) error { o.files = append(o.files, s); return nil })
+	fs.Func("filename", "A YAML file or a directory of them (repeatable): policies, channels, leads and campaigns are picked out.",
+		func(s string) error { o.files = append(o.files, s); return nil })
+	fs.BoolVar(&o.recursive, "R", false, "Read the subdirectories of -f directories too.")
+	fs.StringVar(&o.policyName, "policy-name", "", "The FollowUpPolicy to simulate when the input holds several.")
 	fs.StringVar(&o.policyFile, "policy", "", "FollowUpPolicy YAML file.")
 	fs.StringVar(&o.leadsFile, "leads", "", "Lead YAML file (several documents).")
-	fs.StringVar(&o.channelsFile, "channels", "", "Channel YAML file; unset, every channel is taken as a Webhook.")
+	fs.StringVar(&o.channelsFile, "channels", "", "Channel YAML file; without channels, every channel is taken as a Webhook.")
 	fs.Float64Var(&o.replyRate, "reply-rate", 0.2, "Chance that a touch gets a reply.")
 	fs.StringVar(&mix, "quality-mix", "0.5,0.3,0.2", "Shares of reply quality 1,2,3.")
 	fs.Uint64Var(&o.seed, "seed", 1, "Seed of the reply model.")
@@ -84,10 +93,10 @@ func runSimulate(args []string, env Env) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("simulate takes files through --policy and --leads, not %q", pos[0])
+		return usagef("simulate takes files through -f (or --policy and --leads), not %q", pos[0])
 	}
-	if o.policyFile == "" || o.leadsFile == "" {
-		return usagef("simulate needs --policy FILE and --leads FILE")
+	if len(o.files) == 0 && (o.policyFile == "" || o.leadsFile == "") {
+		return usagef("simulate needs -f DIR|FILE, or --policy FILE and --leads FILE")
 	}
 	if o.replyRate < 0 || o.replyRate > 1 {
 		return usagef("--reply-rate must be between 0 and 1")
@@ -109,9 +118,12 @@ func runSimulate(args []string, env Env) error {
 	if o.output != "table" && o.output != "json" {
 		return usagef("-o %q: want table or json", o.output)
 	}
-	leads, sum, err := simulate(o)
+	leads, sum, notes, err := simulate(o)
 	if err != nil {
 		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintf(env.Err, "note: %s\n", n)
 	}
 	if o.output == "json" {
 		enc := json.NewEncoder(env.Out)
@@ -122,40 +134,19 @@ func runSimulate(args []string, env Env) error {
 	return nil
 }
 
-// simulate runs the pure engine over every lead of the file.
-func simulate(o simOptions) ([]simLead, simSummary, error) {
-	var p v1.FollowUpPolicy
-	docs, err := readDocs(o.policyFile)
+// simulate runs the pure engine over every lead of the input.
+func simulate(o simOptions) ([]simLead, simSummary, []string, error) {
+	input, err := loadSimInput(o)
 	if err != nil {
-		return nil, simSummary{}, err
+		return nil, simSummary{}, nil, err
 	}
-	if len(docs) != 1 {
-		return nil, simSummary{}, fmt.Errorf("%s: want one FollowUpPolicy, found %d documents", o.policyFile, len(docs))
-	}
-	if err := crddefaults.Decode("FollowUpPolicy", docs[0], &p); err != nil {
-		return nil, simSummary{}, fmt.Errorf("%s: %w", o.policyFile, err)
-	}
-	if _, problem := policy.Validate(&p.Spec); problem != nil {
-		return nil, simSummary{}, fmt.Errorf("%s: policy is not valid: %s: %s", o.policyFile, problem.Reason, problem.Message)
-	}
-	channels, err := simChannels(o.channelsFile, &p.Spec)
-	if err != nil {
-		return nil, simSummary{}, err
-	}
-	docs, err = readDocs(o.leadsFile)
-	if err != nil {
-		return nil, simSummary{}, err
-	}
+	p, channels := input.policy, input.channels
 	rev := policy.StepsRevision(&p.Spec)
 	rng := rand.New(rand.NewPCG(o.seed, 0x5eed))
 	var out []simLead
 	var sum simSummary
 	touches := 0
-	for i, doc := range docs {
-		var l v1.Lead
-		if err := crddefaults.Decode("Lead", doc, &l); err != nil {
-			return nil, sum, fmt.Errorf("%s document %d: %w", o.leadsFile, i+1, err)
-		}
+	for _, l := range input.leads {
 		l.UID = types.UID(l.Name) // stable touch keys
 		start := o.start
 		if s := l.Spec.Source.SubmittedAt; s != nil {
@@ -168,7 +159,7 @@ func simulate(o simOptions) ([]simLead, simSummary, error) {
 			Reps: simReps()}
 		_, err := cadence.Simulate(in, start.Add(o.horizon), o.responder(rng))
 		if err != nil {
-			return nil, sum, fmt.Errorf("lead %s: %w", l.Name, err)
+			return nil, sum, nil, fmt.Errorf("lead %s: %w", l.Name, err)
 		}
 		out = append(out, summarise(&l, &p.Spec))
 		r := &out[len(out)-1]
@@ -194,7 +185,7 @@ func simulate(o simOptions) ([]simLead, simSummary, error) {
 	if judged := sum.SLAMet + sum.SLABreached; judged > 0 {
 		sum.SLAAttainment = round2(float64(sum.SLAMet) / float64(judged))
 	}
-	return out, sum, nil
+	return out, sum, input.notes, nil
 }
 
 // responder is the seeded reply model: a touch gets a reply with the reply rate, of a
@@ -267,30 +258,6 @@ func simReps() cadence.Reps {
 		}
 		return "owner", true
 	}}
-}
-
-// simChannels maps channel names to what the engine knows of them: from a file, or
-// every referenced channel as a ready Webhook (reaches every lead).
-func simChannels(file string, p *v1.FollowUpPolicySpec) (map[string]cadence.ChannelState, error) {
-	m := map[string]cadence.ChannelState{}
-	if file == "" {
-		for _, ref := range policy.ChannelRefs(p) {
-			m[ref.Channel] = cadence.ChannelState{Type: v1.ChannelWebhook, Ready: true}
-		}
-		return m, nil
-	}
-	docs, err := readDocs(file)
-	if err != nil {
-		return nil, err
-	}
-	for i, doc := range docs {
-		var ch v1.Channel
-		if err := crddefaults.Decode("Channel", doc, &ch); err != nil {
-			return nil, fmt.Errorf("%s document %d: %w", file, i+1, err)
-		}
-		m[ch.Name] = gather.ChannelState(&ch)
-	}
-	return m, nil
 }
 
 // readDocs splits a YAML file into its non-empty documents.

@@ -104,7 +104,7 @@ func TestSimulateTableAndBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"simulate", "--leads", "testdata/leads.yaml"}, "needs --policy FILE and --leads FILE"},
+		{[]string{"simulate", "--leads", "testdata/leads.yaml"}, "needs -f DIR|FILE, or --policy FILE and --leads FILE"},
 		{[]string{"simulate", "--policy", "testdata/policy.yaml", "--leads", "testdata/leads.yaml", "--quality-mix", "0.5,0.5"}, "want 3 shares"},
 		{[]string{"simulate", "--policy", "testdata/policy.yaml", "--leads", "testdata/leads.yaml", "--quality-mix", "0.5,0.5,0.5"}, "add up to 1"},
 		{[]string{"simulate", "--policy", "testdata/policy.yaml", "--leads", "testdata/leads.yaml", "--horizon", "soon"}, "--horizon"},

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 )
 
 // dueItem is one thing due on a lead.
@@ -89,7 +90,7 @@ func runStatus(ctx context.Context, args []string, env Env, now time.Time) error
 	fs.BoolVar(&all, "A", false, "All namespaces.")
 	fs.BoolVar(&all, "all-namespaces", false, "All namespaces.")
 	fs.StringVar(&owner, "owner", "", "Only this rep's leads.")
-	fs.StringVar(&within, "within", "1h", "Also list what falls due within this time.")
+	fs.StringVar(&within, "within", "1h", "Also list what falls due within this time (such as 1h, 2d).")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,9 +98,9 @@ func runStatus(ctx context.Context, args []string, env Env, now time.Time) error
 	if len(pos) > 0 {
 		return usagef("status takes no lead names; use --owner to narrow it")
 	}
-	ahead, err := time.ParseDuration(within)
+	ahead, err := cliparse.Duration(within)
 	if err != nil || ahead < 0 {
-		return usagef("--within %q: want a duration such as 1h", within)
+		return usagef("--within %q: want a duration such as 1h or 2d", within)
 	}
 	c, ns, _, err := env.Connect(g.kubeconfig, g.context, g.namespace)
 	if err != nil {
@@ -121,9 +122,9 @@ func runStatus(ctx context.Context, args []string, env Env, now time.Time) error
 		if owner != "" && it.Owner != owner {
 			continue
 		}
-		when := "in " + it.Due.Sub(now).Round(time.Minute).String()
+		when := "in " + cliparse.Human(it.Due.Sub(now))
 		if !it.Due.After(now) {
-			when = "OVERDUE " + now.Sub(it.Due).Round(time.Minute).String()
+			when = "OVERDUE " + cliparse.Human(now.Sub(it.Due))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.Owner, it.Namespace, it.Lead, it.Due.UTC().Format(time.RFC3339), when, it.What)
 		shown++

@@ -54,7 +54,7 @@ func TestStatusListsWhatIsDuePerOwnerOverdueFirst(t *testing.T) {
 			mine = append(mine, f[0]+" "+f[2]+" "+strings.Join(f[4:6], " "))
 		}
 	}
-	want := []string{"anna st-task OVERDUE 3h0m0s", "jonas st-sla in 20m0s", "jonas st-sla in 40m0s"}
+	want := []string{"anna st-task OVERDUE 3h", "jonas st-sla in 20m", "jonas st-sla in 40m"}
 	if strings.Join(mine, "|") != strings.Join(want, "|") {
 		t.Errorf("status rows:\n%s\nwant %v", out.String(), want)
 	}

@@ -72,7 +72,8 @@ func AllSteps(spec *v1.FollowUpPolicySpec) []v1.Step {
 // ChannelRef is a channel the policy names and where.
 type ChannelRef struct {
 	Channel string
-	// Where is "step introduce", "step introduce fallback", "escalation.onBreach.notify".
+	// Where is "step introduce", "step introduce fallback", "escalation.onBreach.notify",
+	// "handToHuman.notify".
 	Where string
 }
 
@@ -89,6 +90,9 @@ func ChannelRefs(spec *v1.FollowUpPolicySpec) []ChannelRef {
 	}
 	if e := spec.Escalation; e != nil && e.OnBreach != nil && e.OnBreach.Notify != "" {
 		refs = append(refs, ChannelRef{e.OnBreach.Notify, "escalation.onBreach.notify"})
+	}
+	if n := spec.HandToHuman.Notify; n != "" {
+		refs = append(refs, ChannelRef{n, "handToHuman.notify"})
 	}
 	return refs
 }

@@ -16,6 +16,7 @@ func spec() *v1.FollowUpPolicySpec {
 		},
 		AfterLastStep: v1.AfterLastStep{Reactivation: []v1.Step{{Name: "win-back", Channel: "email", Template: "intro"}}},
 		Escalation:    &v1.Escalation{OnBreach: &v1.BreachAction{Notify: "team-lead"}},
+		HandToHuman:   v1.HandToHuman{Notify: "owner-chat"},
 		Templates:     map[string]v1.MessageTemplate{"intro": {Body: "Hi {{ .FirstName }}"}},
 	}
 }
@@ -57,7 +58,7 @@ func TestChannelRefsNameWhereEachChannelIsUsed(t *testing.T) {
 	for _, r := range ChannelRefs(spec()) {
 		got = append(got, r.Where+"="+r.Channel)
 	}
-	want := "step introduce=email,step introduce fallback=whatsapp,step call=wecom-anna,step win-back=email,escalation.onBreach.notify=team-lead"
+	want := "step introduce=email,step introduce fallback=whatsapp,step call=wecom-anna,step win-back=email,escalation.onBreach.notify=team-lead,handToHuman.notify=owner-chat"
 	if strings.Join(got, ",") != want {
 		t.Errorf("ChannelRefs = %s\nwant          %s", strings.Join(got, ","), want)
 	}

@@ -18,7 +18,7 @@ const MaxDays = 3650
 // futureSlack lets a clock a little ahead of the cluster's still record "now".
 const futureSlack = time.Minute
 
-// Time reads RFC 3339 or a duration relative to now ("-2h"), in UTC to the second.
+// Time reads RFC 3339 or a span relative to now ("-2h", "-1d"), in UTC to the second.
 // Empty is now; the future is refused, since a record says what already happened.
 func Time(s string, now time.Time) (time.Time, error) {
 	if s == "" {
@@ -26,9 +26,9 @@ func Time(s string, now time.Time) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		d, derr := time.ParseDuration(s)
+		d, derr := Duration(s)
 		if derr != nil {
-			return t, fmt.Errorf("%q: want a time such as 2026-11-20T14:30:00+01:00 or a relative time such as -2h", s)
+			return t, fmt.Errorf("%q: want a time such as 2026-11-20T14:30:00+01:00 or a relative time such as -2h or -1d", s)
 		}
 		t = now.Add(d)
 	}
@@ -38,18 +38,19 @@ func Time(s string, now time.Time) (time.Time, error) {
 	return t.UTC().Truncate(time.Second), nil
 }
 
-// Days reads a Go duration or a number of days ("7d", "90d"); it must be positive.
+// Days reads a positive span: a number of days ("7d", "90d"), days and the rest
+// ("1d12h") or a Go duration ("720h").
 func Days(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
+	if n, ok := strings.CutSuffix(s, "d"); ok && !strings.ContainsAny(n, "dhms") {
 		d, err := strconv.Atoi(n)
 		if err != nil || d <= 0 || d > MaxDays {
 			return 0, fmt.Errorf("%q: want a number of days from 1 to %d", s, MaxDays)
 		}
-		return time.Duration(d) * 24 * time.Hour, nil
+		return time.Duration(d) * day, nil
 	}
-	d, err := time.ParseDuration(s)
+	d, err := Duration(s)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q: want a positive duration such as 7d, 90d or 720h", s)
+		return 0, fmt.Errorf("%q: want a positive duration such as 7d, 1d12h or 720h", s)
 	}
 	return d, nil
 }

@@ -13,7 +13,7 @@ import (
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func FuzzTime(f *testing.F) {
-	for _, s := range []string{"", "-2h", "2026-11-20T14:30:00+01:00", "1h", "-9999999h", "2026-13-40T99:00:00Z", "now", "-1.5h", "+0s", "30s"} {
+	for _, s := range []string{"", "-2h", "2026-11-20T14:30:00+01:00", "1h", "-9999999h", "2026-13-40T99:00:00Z", "now", "-1.5h", "+0s", "30s", "-2d", "-1d12h", "--1d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -28,7 +28,7 @@ func FuzzTime(f *testing.F) {
 }
 
 func FuzzDays(f *testing.F) {
-	for _, s := range []string{"90d", "720h", "0d", "-1d", "d", "99999999999d", "1h30m", "7", "3650d", "3651d"} {
+	for _, s := range []string{"90d", "720h", "0d", "-1d", "d", "99999999999d", "1h30m", "7", "3650d", "3651d", "1d12h", "3650d1h", "1d-2h"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -96,3 +96,48 @@ func TestValuesAndMessages(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// FuzzDuration: Duration reads what Human writes, back to the precision Human keeps.
+func FuzzDuration(f *testing.F) {
+	for _, s := range []string{"2d", "1d12h", "-2d", "3h44m", "90m", "d", "1dd", "-", "1d-1h", "3651d", "+5m"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := Duration(s)
+		if err != nil {
+			return
+		}
+		if d > MaxDays*day || d < -MaxDays*day {
+			t.Fatalf("%q: %v beyond %d days", s, d, MaxDays)
+		}
+		back, err := Duration(Human(d))
+		if err != nil {
+			t.Fatalf("%q: Human(%v) = %q does not read back: %v", s, d, Human(d), err)
+		}
+		if diff := (back - d).Abs(); diff > time.Hour {
+			t.Fatalf("%q: %v reads back as %v", s, d, back)
+		}
+	})
+}
+
+func TestHumanDurations(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0s", 45 * time.Second: "45s", 14*time.Minute + 20*time.Second: "14m", 3*time.Hour + 44*time.Minute: "3h44m",
+		26 * time.Hour: "26h", 50 * time.Hour: "2d2h", 48 * time.Hour: "2d", -(3*time.Hour + 44*time.Minute): "-3h44m",
+	} {
+		if got := Human(d); got != want {
+			t.Errorf("Human(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for s, want := range map[string]time.Duration{"2d": 48 * time.Hour, "1d12h": 36 * time.Hour, "-1d": -day, "3h44m": 224 * time.Minute} {
+		if got, err := Duration(s); err != nil || got != want {
+			t.Errorf("Duration(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	if got, _ := Time("-1d", now); !got.Equal(now.Add(-day)) {
+		t.Errorf("Time(-1d) = %v", got)
+	}
+	if got, _ := Days("1d12h"); got != 36*time.Hour {
+		t.Errorf("Days(1d12h) = %v", got)
+	}
+}
