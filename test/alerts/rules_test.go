@@ -7,7 +7,9 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"io"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"log/slog"
 	"net"
 	"net/http"
@@ -97,8 +99,14 @@ func parseRules(t *testing.T, content []byte) *rulefmt.RuleGroups {
 // names that really exist.
 func scrape(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
-	metrics.FirstContact("sales-eu", "cnc", "industrial", "high", "eu", 10*time.Minute, true)
-	metrics.FirstContact("sales-eu", "cnc", "industrial", "high", "eu", 3*time.Hour, false)
+	lead := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: "sales-eu"},
+		Spec: v1.LeadSpec{Tier: "high", Source: v1.LeadSource{Campaign: "cnc"}}}
+	campaign := &v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "cnc"}, Spec: v1.CampaignSpec{Region: "eu"}}
+	policy := &v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "industrial"},
+		Spec: v1.FollowUpPolicySpec{FirstResponse: []v1.FirstResponseTarget{{Tier: "high"}}}}
+	labels := metrics.LabelsFor(lead, campaign, policy)
+	metrics.FirstContact(labels, 10*time.Minute, true)
+	metrics.FirstContact(labels, 3*time.Hour, false)
 	metrics.DispatchObserved("sales-eu", "email-eu", "SMTP", "sent", 100*time.Millisecond)
 	metrics.DispatchObserved("sales-eu", "email-eu", "SMTP", "transient", time.Second)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
