@@ -8,6 +8,7 @@ import (
 // which channels they are touched, when they go dormant and what stops the cadence.
 // +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every step's template must be defined under spec.templates"
 // +kubebuilder:validation:XValidation:rule="!has(self.afterLastStep) || !has(self.afterLastStep.reactivation) || self.afterLastStep.reactivation.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every reactivation step's template must be defined under spec.templates"
+// +kubebuilder:validation:XValidation:rule="!has(self.returningContact) || !has(self.returningContact.template) || (has(self.templates) && self.returningContact.template in self.templates)",message="returningContact.template must be defined under spec.templates"
 type FollowUpPolicySpec struct {
 	// firstResponse is the first-response SLA per lead tier: the first touch must be
 	// performed (or the customer must have replied) within this long of submission.
@@ -63,6 +64,16 @@ type FollowUpPolicySpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxProperties=50
 	Templates map[string]MessageTemplate `json:"templates,omitempty"`
+
+	// retention is when the policy's closed and finally dormant leads move from the
+	// cluster to the archive (see docs/archive.md). Unset: the defaults.
+	// +optional
+	Retention *Retention `json:"retention,omitempty"`
+
+	// returningContact is when a new lead counts as a customer coming back, and the
+	// template that greets them.
+	// +optional
+	ReturningContact *ReturningContactPolicy `json:"returningContact,omitempty"`
 }
 
 // FirstResponseTarget is the first-response deadline for one lead tier.
