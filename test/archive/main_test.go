@@ -147,6 +147,7 @@ func createLead(t *testing.T, ns string, s leadSpec) *v1.Lead {
 	if s.phase == v1.PhaseFinished {
 		d := metav1.NewTime(s.closedAt)
 		st.DormantSince = &d
+		st.Stage = "dormant (final)" // what the engine shows, and what rep loads read today
 	}
 	l.Status = st
 	if err := k8s.Status().Update(ctx, l); err != nil {
