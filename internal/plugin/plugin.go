@@ -1,5 +1,6 @@
 // Package plugin is `kubectl followup`: what a rep records after a call or a reply, how a
-// lead is closed, what is due, the weekly review and an offline simulation of a policy.
+// lead is closed, what is due, the weekly review, a customer's history across live and
+// archived leads, the erasure of a contact, and an offline simulation of a policy.
 // Each command validates its flags before it touches the cluster; the value parsers live
 // in cliparse and the review's logic in review, both pure.
 package plugin
@@ -48,10 +49,13 @@ review the week and simulate a policy change.
   kubectl followup lost LEAD --reason price [--at T] [--force]
   kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region] [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
+  kubectl followup history (LEAD | --email X | --phone X | --company DOMAIN) [-A] [-o table|json]
+  kubectl followup forget (--email X | --phone X)... [-n NS] [--dry-run] [--no-archive]
   kubectl followup simulate --policy FILE --leads FILE [--channels FILE] [--reply-rate 0.2]
                             [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
 
 Global flags (before or after the command): --kubeconfig, --context, -n/--namespace.
+report, history and forget read the lead archive from --archive-dsn or $FOLLOWUP_ARCHIVE_DSN.
 `
 
 // globals are the connection flags every command takes.
@@ -84,6 +88,14 @@ func Run(ctx context.Context, args []string, env Env) int {
 			now = env.Now()
 		}
 		err = runReport(ctx, args[1:], env, now)
+	case "history":
+		err = runHistory(ctx, args[1:], env)
+	case "forget":
+		now := time.Now()
+		if env.Now != nil {
+			now = env.Now()
+		}
+		err = runForget(ctx, args[1:], env, now)
 	case "status":
 		now := time.Now()
 		if env.Now != nil {
@@ -91,7 +103,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		err = runStatus(ctx, args[1:], env, now)
 	default:
-		err = usagef("unknown command %q (want record, won, lost, status, report or simulate)", args[0])
+		err = usagef("unknown command %q (want record, won, lost, status, report, history, forget or simulate)", args[0])
 	}
 	var ue *usageError
 	switch {
