@@ -21,6 +21,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/metrics"
 	"github.com/followup-io/followup-operator/internal/retention"
 )
@@ -130,19 +131,14 @@ func (r *RetentionReconciler) ruleFor(ctx context.Context, l *v1.Lead) retention
 	return retention.RuleOf(p.Spec.Retention)
 }
 
-// inbox is the lead's Interaction objects not yet folded into it.
+// inbox is the lead's Interaction objects not yet folded into it, read from the API
+// server (spec.lead is a selectable field), not the cache.
 func (r *RetentionReconciler) inbox(ctx context.Context, l *v1.Lead) ([]v1.Interaction, error) {
 	var list v1.InteractionList
-	if err := r.APIReader.List(ctx, &list, client.InNamespace(l.Namespace)); err != nil {
+	if err := r.APIReader.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{indexes.InteractionLead: l.Name}); err != nil {
 		return nil, err
 	}
-	var out []v1.Interaction
-	for _, in := range list.Items {
-		if in.Spec.Lead == l.Name {
-			out = append(out, in)
-		}
-	}
-	return out, nil
+	return list.Items, nil
 }
 
 // retentionCandidate passes leads whose phase can ever be archived: the others are
@@ -159,7 +155,8 @@ func retentionCandidate(o client.Object) bool {
 	return false
 }
 
-// SetupWithManager watches closed leads and the retention of their policies.
+// SetupWithManager watches closed leads and the retention of their policies (through
+// the indexes of internal/indexes, registered by Setup).
 func (r *RetentionReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int) error {
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
@@ -184,14 +181,14 @@ func (r *RetentionReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int
 
 func (r *RetentionReconciler) closedLeadsOfPolicy(ctx context.Context, o client.Object) []reconcile.Request {
 	var list v1.LeadList
-	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace())); err != nil {
+	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()), client.MatchingFields{indexes.LeadPolicy: o.GetName()}); err != nil {
 		log.FromContext(ctx).Error(err, "listing leads for a policy's retention")
 		return nil
 	}
 	var out []reconcile.Request
 	for i := range list.Items {
 		l := &list.Items[i]
-		if (l.Status.Policy == o.GetName() || (l.Status.Policy == "" && l.Spec.Policy == o.GetName())) && retentionCandidate(l) {
+		if retentionCandidate(l) {
 			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(l)})
 		}
 	}

@@ -10,26 +10,10 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/archive"
 	"github.com/followup-io/followup-operator/internal/contactkey"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/leadfacts"
 	"github.com/followup-io/followup-operator/internal/returning"
 )
-
-// LeadContactKeyIndex indexes leads by the hashed keys of their email and phone numbers
-// (contactkey.Key.String()), so a new lead finds the same contact's live leads without
-// a namespace scan. The index holds digests, never addresses.
-const LeadContactKeyIndex = "contact.key"
-
-// IndexLeadsByContactKey registers LeadContactKeyIndex.
-func IndexLeadsByContactKey(ctx context.Context, idx client.FieldIndexer) error {
-	return idx.IndexField(ctx, &v1.Lead{}, LeadContactKeyIndex, func(o client.Object) []string {
-		keys := contactkey.Identity(o.(*v1.Lead).Spec.Contact)
-		out := make([]string, len(keys))
-		for i, k := range keys {
-			out[i] = k.String()
-		}
-		return out
-	})
-}
 
 // ContactLookup is the archive side of a returning-contact link (internal/archive).
 type ContactLookup interface {
@@ -38,7 +22,7 @@ type ContactLookup interface {
 
 // ReturningContact gathers what a returning-contact decision needs and makes it: the
 // lead's earlier leads with the same email or phone, live (through live, a cached
-// client with IndexLeadsByContactKey registered) and archived (through archived; nil
+// client with indexes.Setup registered) and archived (through archived; nil
 // without an archive), active within the policy's window before the lead came in. It
 // returns the lead's status.returningContact, nil for a new contact.
 //
@@ -57,7 +41,7 @@ func ReturningContact(ctx context.Context, live client.Reader, archived ContactL
 	seen := map[string]bool{}
 	for _, k := range keys {
 		var list v1.LeadList
-		if err := live.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{LeadContactKeyIndex: k.String()}); err != nil {
+		if err := live.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{indexes.LeadContactKey: k.String()}); err != nil {
 			return nil, err
 		}
 		var fresh []v1.Lead

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/contactkey"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
 
@@ -24,6 +25,10 @@ const (
 	InteractionLead = "spec.lead"
 	// PolicyChannel: every channel a policy names.
 	PolicyChannel = "policy.channel"
+	// LeadContactKey: the hashed keys of a lead's email and phone numbers
+	// (contactkey.Key.String()), so a new lead finds the same contact's live leads (a
+	// returning contact). The index holds digests, never addresses.
+	LeadContactKey = "lead.contactKey"
 )
 
 // Setup registers the indexes with the manager's cache.
@@ -38,6 +43,14 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			return distinct(l.Spec.Policy, l.Status.Policy)
 		}},
 		{&v1.Lead{}, LeadCampaign, func(o client.Object) []string { return distinct(o.(*v1.Lead).Spec.Source.Campaign) }},
+		{&v1.Lead{}, LeadContactKey, func(o client.Object) []string {
+			keys := contactkey.Identity(o.(*v1.Lead).Spec.Contact)
+			out := make([]string, len(keys))
+			for i, k := range keys {
+				out[i] = k.String()
+			}
+			return out
+		}},
 		{&v1.Interaction{}, InteractionLead, func(o client.Object) []string { return distinct(o.(*v1.Interaction).Spec.Lead) }},
 		{&v1.FollowUpPolicy{}, PolicyChannel, func(o client.Object) []string {
 			var names []string

@@ -15,6 +15,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/archive"
 )
 
@@ -58,7 +59,7 @@ func TestArchivingNeverChangesACampaignFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := controllers.IndexLeadsByCampaign(ctx, mgr.GetFieldIndexer()); err != nil {
+	if err := indexes.Setup(ctx, mgr.GetFieldIndexer()); err != nil {
 		t.Fatal(err)
 	}
 	mctx, cancel := context.WithCancel(ctx)

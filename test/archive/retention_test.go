@@ -17,6 +17,7 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/indexes"
 )
 
 const day = 24 * time.Hour
@@ -206,6 +207,9 @@ func TestRetentionControllerInAManager(t *testing.T) {
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"},
 		Cache: cacheFor(ns)})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := indexes.Setup(ctx, mgr.GetFieldIndexer()); err != nil {
 		t.Fatal(err)
 	}
 	if err := (&controllers.RetentionReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Archive: store,

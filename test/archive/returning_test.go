@@ -12,6 +12,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/archive"
 )
 
@@ -47,7 +48,7 @@ func TestReturningContactFoundLiveAndArchived(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := controllers.IndexLeadsByContactKey(ctx, mgr.GetFieldIndexer()); err != nil {
+	if err := indexes.Setup(ctx, mgr.GetFieldIndexer()); err != nil {
 		t.Fatal(err)
 	}
 	mctx, cancel := context.WithCancel(ctx)
