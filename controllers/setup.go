@@ -75,8 +75,12 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		Stats: stats, Clock: clk}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the channel controller: %w", err)
 	}
-	if err := (&LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
-		Sends: NewSendQueue(clk, false), Loads: loads}).SetupWithManager(mgr, o.Concurrency); err != nil {
+	leadReconciler := &LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
+		Sends: NewSendQueue(clk, false), Loads: loads}
+	if o.Archive != nil { // never a typed nil in the interface
+		leadReconciler.Archive = o.Archive
+	}
+	if err := leadReconciler.SetupWithManager(mgr, o.Concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
 	}
 	campaigns := &CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Loads: loads}
