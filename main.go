@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -23,6 +24,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/archive"
 	"github.com/followup-io/followup-operator/internal/edge"
 )
 
@@ -41,6 +43,8 @@ type options struct {
 	edgeAddr         string
 	edgeConfigDir    string
 	countSettle      time.Duration
+	// archiveDSN is the PostgreSQL lead archive; empty: nothing is archived.
+	archiveDSN string
 }
 
 func main() {
@@ -65,6 +69,8 @@ func main() {
 		"Directory of the edge's secrets (intake-token, google-key, whatsapp-app-secret, whatsapp-verify-token).")
 	flag.DurationVar(&o.countSettle, "channel-count-settle", controllers.DefaultCountSettle,
 		"How long a sent touch waits before it is written into its channel's counters (the result write must land first).")
+	flag.StringVar(&o.archiveDSN, "archive-dsn", os.Getenv(archive.EnvDSN),
+		"PostgreSQL connection string of the lead archive (default $"+archive.EnvDSN+"; prefer the variable, from a Secret). Empty: no lead is archived.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -105,7 +111,11 @@ func run(o options) error {
 		return fmt.Errorf("creating manager: %w", err)
 	}
 
-	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency, CountSettle: o.countSettle}); err != nil {
+	store, err := openArchive(o.archiveDSN)
+	if err != nil {
+		return err
+	}
+	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency, CountSettle: o.countSettle, Archive: store}); err != nil {
 		return err
 	}
 	if err := edge.Setup(mgr, edge.Options{Addr: o.edgeAddr, ConfigDir: o.edgeConfigDir, Namespaces: splitList(o.namespaces)}); err != nil {
@@ -121,6 +131,23 @@ func run(o options) error {
 	setupLog.Info("starting manager", "namespaces", o.namespaces, "leadSelector", o.leadSelector,
 		"leaderElectionID", o.leaderElectionID)
 	return mgr.Start(ctrl.SetupSignalHandler())
+}
+
+// openArchive opens the lead archive when one is configured. A malformed connection
+// string stops the operator with the reason; an unreachable database does not (live
+// leads go on; archiving and campaign measures retry until it answers).
+func openArchive(dsn string) (*archive.Store, error) {
+	log := ctrl.Log.WithName("setup")
+	if dsn == "" {
+		log.Info("no lead archive configured (--archive-dsn / " + archive.EnvDSN + "): leads stay in the cluster")
+		return nil, nil
+	}
+	store, err := archive.Open(context.Background(), dsn)
+	if err != nil {
+		return nil, fmt.Errorf("--archive-dsn: %w", err)
+	}
+	log.Info("lead archive configured", "schemaVersion", archive.SchemaVersion())
+	return store, nil
 }
 
 // cacheOptions limits what the manager watches: the listed namespaces and, for leads,

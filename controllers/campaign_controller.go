@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/archive"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/measures"
 	"github.com/followup-io/followup-operator/internal/metrics"
@@ -44,6 +45,14 @@ type CampaignReconciler struct {
 	// Loads are the reps' leads as the lead controller assigns them; this controller
 	// only shows them in status.reps (it is that field's one writer).
 	Loads *RepLoads
+	// Archive, when set, supplies the campaign's archived leads submitted in the window,
+	// so that archiving a lead never changes a figure.
+	Archive ArchivedLeads
+}
+
+// ArchivedLeads lists archived leads for the measures (internal/archive).
+type ArchivedLeads interface {
+	Submitted(ctx context.Context, sc archive.Scope, from, to time.Time) ([]v1.Lead, error)
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=campaigns,verbs=get;list;watch
@@ -89,10 +98,20 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	if c.Spec.Window != nil {
 		o.Window = c.Spec.Window.Duration
 	}
-	overall := measures.Compute(leads.Items, o)
+	measured := leads.Items
+	if r.Archive != nil {
+		archived, err := r.Archive.Submitted(ctx, archive.Scope{Namespaces: []string{c.Namespace}, Campaign: c.Name}, o.Start(), o.Now)
+		if err != nil {
+			// Figures without the archived leads would be wrong: keep the last ones and retry.
+			metrics.ArchiveError("read")
+			return ctrl.Result{}, err
+		}
+		measured = measures.WithArchived(leads.Items, archived)
+	}
+	overall := measures.Compute(measured, o)
 	groups := map[measures.Dimension][]measures.Group{}
 	for _, d := range []measures.Dimension{measures.ByAdGroup, measures.ByKeyword, measures.ByRegion} {
-		groups[d] = measures.Breakdown(leads.Items, d, o)
+		groups[d] = measures.Breakdown(measured, d, o)
 	}
 	recs := measures.Recommend(overall, groups, o)
 	st.Measures = statusMeasures(overall)
@@ -101,7 +120,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	short.TopN = breakdownTop
 	top := map[measures.Dimension][]measures.Group{}
 	for d := range groups {
-		top[d] = measures.Breakdown(leads.Items, d, short)
+		top[d] = measures.Breakdown(measured, d, short)
 	}
 	st.Breakdowns = statusBreakdowns(top)
 	st.Reps = repLoads(&c, r.Loads)

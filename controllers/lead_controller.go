@@ -37,6 +37,8 @@ type LeadReconciler struct {
 	Sends *SendQueue
 	// Loads counts each rep's leads, for assignment.
 	Loads *RepLoads
+	// Archive finds a returning contact's archived leads; nil without an archive.
+	Archive ContactLookup
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
@@ -56,7 +58,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	}
 	read := l.Status.DeepCopy()
 	var policy *v1.FollowUpPolicy
-	defer func() { r.announce(&l, read, policy) }()
+	defer func() { r.announce(&l, read, policy); r.announceReturning(&l, read) }()
 	now := r.Clock.Now().UTC().Truncate(time.Second)
 
 	g, err := gather.ForLead(ctx, r.Client, &l)
@@ -76,6 +78,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	}
 	before := l.Status.DeepCopy() // as last written: what this reconcile's write changes
 	folded := cadence.Fold(&l, inbox, &g.Policy.Spec)
+	r.linkReturningContact(ctx, &l, g.Policy)
 
 	// One pass writes the intent of the work due and sends it; its outcome is written by
 	// the reconcile the send's completion triggers. Sends that complete at once (inline)

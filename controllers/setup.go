@@ -9,6 +9,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/archive"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -25,6 +26,9 @@ type Options struct {
 	// CountSettle is how long a touch waits before it is written into its channel's
 	// counters; DefaultCountSettle when zero.
 	CountSettle time.Duration
+	// Archive is the PostgreSQL lead archive; nil: no lead is archived, campaign
+	// measures count live leads only, and returning contacts are found among live leads.
+	Archive *archive.Store
 }
 
 // Setup registers the field indexes, the senders and the four controllers with the
@@ -71,11 +75,23 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		Stats: stats, Clock: clk}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the channel controller: %w", err)
 	}
-	if err := (&LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
-		Sends: NewSendQueue(clk, false), Loads: loads}).SetupWithManager(mgr, o.Concurrency); err != nil {
+	leadReconciler := &LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
+		Sends: NewSendQueue(clk, false), Loads: loads}
+	if o.Archive != nil { // never a typed nil in the interface
+		leadReconciler.Archive = o.Archive
+	}
+	if err := leadReconciler.SetupWithManager(mgr, o.Concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
 	}
-	if err := (&CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Loads: loads}).SetupWithManager(mgr); err != nil {
+	campaigns := &CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Loads: loads}
+	if o.Archive != nil {
+		campaigns.Archive = o.Archive
+		if err := (&RetentionReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Archive: o.Archive,
+			Recorder: recorder, Clock: clk}).SetupWithManager(mgr, o.Concurrency); err != nil {
+			return fmt.Errorf("setting up the retention controller: %w", err)
+		}
+	}
+	if err := campaigns.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the campaign controller: %w", err)
 	}
 	return nil

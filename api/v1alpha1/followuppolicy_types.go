@@ -11,6 +11,7 @@ import (
 // A warning issued before the lead even arrived is never on time: warnBefore must fit
 // inside every tier's deadline.
 // +kubebuilder:validation:XValidation:rule="!has(self.escalation) || !has(self.escalation.warnBefore) || !has(self.firstResponse) || self.firstResponse.all(f, duration(self.escalation.warnBefore) < duration(f.within))",messageExpression="'escalation.warnBefore (' + self.escalation.warnBefore + ') must be shorter than every firstResponse deadline (within): a warning due before the lead arrives is never on time'"
+// +kubebuilder:validation:XValidation:rule="!has(self.returningContact) || !has(self.returningContact.template) || (has(self.templates) && self.returningContact.template in self.templates)",message="returningContact.template must be defined under spec.templates"
 type FollowUpPolicySpec struct {
 	// firstResponse is the first-response SLA per lead tier: the first touch must be
 	// performed (or the customer must have replied) within this long of submission.
@@ -66,6 +67,16 @@ type FollowUpPolicySpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxProperties=50
 	Templates map[string]MessageTemplate `json:"templates,omitempty"`
+
+	// retention is when the policy's closed and finally dormant leads move from the
+	// cluster to the archive (see docs/archive.md). Unset: the defaults.
+	// +optional
+	Retention *Retention `json:"retention,omitempty"`
+
+	// returningContact is when a new lead counts as a customer coming back, and the
+	// template that greets them.
+	// +optional
+	ReturningContact *ReturningContactPolicy `json:"returningContact,omitempty"`
 }
 
 // FirstResponseTarget is the first-response deadline for one lead tier.

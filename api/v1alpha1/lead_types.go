@@ -538,6 +538,12 @@ type LeadStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=20
 	Notices []NoticeRecord `json:"notices,omitempty"`
+
+	// returningContact links the lead to the same contact's earlier lead (same email or
+	// phone, active within the policy's returningContact.within); its history is one
+	// timeline with this lead's (kubectl followup history).
+	// +optional
+	ReturningContact *ReturningContactStatus `json:"returningContact,omitempty"`
 }
 
 // LeadPhase is where a lead stands.

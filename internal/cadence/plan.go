@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/returning"
 )
 
 // plan finds where the lead is in its cadence and what comes next, and returns the touch
@@ -100,7 +101,10 @@ func (t *transition) plan() *Touch {
 		if n := len(st.Touches); n > 0 {
 			number = st.Touches[n-1].Number + 1
 		}
-		rec := v1.TouchRecord{Number: number, Round: round, Step: step.Name, Template: step.Template,
+		// A returning contact's first touch greets them with the policy's welcome-back
+		// template (status.returningContact is set before the first transition).
+		template := returning.FirstTemplate(p.ReturningContact, st, round, number, step.Template)
+		rec := v1.TouchRecord{Number: number, Round: round, Step: step.Name, Template: template,
 			Due: metav1.NewTime(due), Result: v1.TouchPending, Key: Key(string(t.in.Lead.UID), t.in.Revision, round, number),
 			PerformedBy: v1.PerformedByAutomation}
 		st.Touches = append(st.Touches, rec)

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/contactkey"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
 
@@ -48,6 +49,10 @@ const (
 	// ChannelPhoneNumberID: spec.whatsapp.phoneNumberId of a WhatsApp Channel: a webhook
 	// change is routed to the namespaces owning the business number it names.
 	ChannelPhoneNumberID = "channel.phoneNumberId"
+	// LeadContactKey: the hashed keys of a lead's email and phone numbers
+	// (contactkey.Key.String()), so a new lead finds the same contact's live leads (a
+	// returning contact). The index holds digests, never addresses.
+	LeadContactKey = "lead.contactKey"
 )
 
 var (
@@ -73,6 +78,14 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			return distinct(l.Spec.Policy, l.Status.Policy)
 		}},
 		{&v1.Lead{}, LeadCampaign, func(o client.Object) []string { return distinct(o.(*v1.Lead).Spec.Source.Campaign) }},
+		{&v1.Lead{}, LeadContactKey, func(o client.Object) []string {
+			keys := contactkey.Identity(o.(*v1.Lead).Spec.Contact)
+			out := make([]string, len(keys))
+			for i, k := range keys {
+				out[i] = k.String()
+			}
+			return out
+		}},
 		{&v1.Interaction{}, InteractionLead, func(o client.Object) []string { return distinct(o.(*v1.Interaction).Spec.Lead) }},
 		{&v1.FollowUpPolicy{}, PolicyChannel, func(o client.Object) []string {
 			var names []string

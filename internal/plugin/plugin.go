@@ -1,5 +1,6 @@
 // Package plugin is `kubectl followup`: what a rep records after a call or a reply, how a
-// lead is closed, what is due, the weekly review and an offline simulation of a policy.
+// lead is closed, what is due, the weekly review, a customer's history across live and
+// archived leads, the erasure of a contact, and an offline simulation of a policy.
 // Each command validates its flags before it touches the cluster; the value parsers live
 // in cliparse and the review's logic in review, both pure.
 package plugin
@@ -48,6 +49,8 @@ review the week and simulate a policy change.
   kubectl followup lost LEAD --reason price [--at T] [--force]
   kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region] [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
+  kubectl followup history (LEAD | --email X | --phone X | --company DOMAIN) [-A] [-o table|json]
+  kubectl followup forget (--email X | --phone X)... [-n NS] [--dry-run] [--no-archive]
   kubectl followup simulate -f DIR|FILE [-f ...] [--policy-name NAME] [--reply-rate 0.2]
                             [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
 
@@ -55,6 +58,7 @@ Global flags (before or after the command): --kubeconfig, --context, -n/--namesp
 the namespace of the kubeconfig's context, as kubectl), -A/--all-namespaces (status, report).
 Durations are Go durations or days: 90m, 3h44m, 2d, 1d12h.
 "kubectl followup COMMAND --help" (or "help COMMAND") describes a command and its flags.
+report, history and forget read the lead archive from --archive-dsn or $FOLLOWUP_ARCHIVE_DSN.
 `
 
 // globals are the connection flags every command takes.
@@ -95,8 +99,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 			err = runReport(ctx, rest, env, now)
 		case "status":
 			err = runStatus(ctx, rest, env, now)
+		case "history":
+			err = runHistory(ctx, rest, env)
+		case "forget":
+			err = runForget(ctx, rest, env, now)
 		default:
-			err = usagef("unknown command %q (want record, won, lost, status, report or simulate)", cmd)
+			err = usagef("unknown command %q (want record, won, lost, status, report, history, forget or simulate)", cmd)
 		}
 	}
 	var ue *usageError
