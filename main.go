@@ -37,6 +37,7 @@ type options struct {
 	burst            int
 	edgeAddr         string
 	edgeConfigDir    string
+	pprofAddr        string
 }
 
 func main() {
@@ -59,6 +60,8 @@ func main() {
 		"Address of the inbound HTTP edge (lead intake, WhatsApp and CRM webhooks); 0 disables it.")
 	flag.StringVar(&o.edgeConfigDir, "edge-config-dir", "",
 		"Directory of the edge's secrets (intake-token, google-key, whatsapp-app-secret, whatsapp-verify-token).")
+	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "",
+		"Address serving net/http/pprof for profiling (docs/benchmark.md); empty or 0 disables it. Never expose it publicly.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -87,6 +90,7 @@ func run(o options) error {
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        o.leaderElectionID,
 		LeaderElectionNamespace: o.leaderElectionNS,
@@ -114,10 +118,11 @@ func run(o options) error {
 	return mgr.Start(ctrl.SetupSignalHandler())
 }
 
-// cacheOptions limits what the manager watches: the listed namespaces and, for leads,
-// the label selector that shards them between regional installs.
+// cacheOptions limits what the manager watches (the listed namespaces and, for leads,
+// the label selector that shards them between regional installs) and trims what it
+// keeps of each object (trimForCache).
 func (o options) cacheOptions() (cache.Options, error) {
-	var opts cache.Options
+	opts := cache.Options{DefaultTransform: trimForCache}
 	if ns := splitList(o.namespaces); len(ns) > 0 {
 		opts.DefaultNamespaces = make(map[string]cache.Config, len(ns))
 		for _, n := range ns {
