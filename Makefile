@@ -72,6 +72,18 @@ soak: control-plane ## The crash run at scale: 1,000 leads, 100 SIGKILLs of the 
 verify: manifests generate ## Fail when generated files are out of date.
 	git diff --exit-code -- api config charts
 
+##@ Benchmark
+
+# BENCH_QUICK=1 for a run of a few minutes; every size and duration is a BENCH_<FLAG>
+# variable too (BENCH_LEADS=5000, BENCH_OPERATOR_ARGS="--kube-api-qps=500"): docs/benchmark.md.
+.PHONY: bench
+bench: manifests control-plane ## Speed and scale figures against their targets (docs/benchmark.md).
+	go run ./test/bench
+
+.PHONY: bench-100k
+bench-100k: manifests control-plane ## The operator's memory with 100k leads (once; takes long).
+	BENCH_PHASES=memory BENCH_PHASE_TIMEOUT=$${BENCH_PHASE_TIMEOUT:-90m} go run ./test/bench
+
 .PHONY: helm
 helm: $(BIN)/helm ## Helm from the Go module proxy into bin/ (once).
 $(BIN)/helm:
@@ -79,4 +91,4 @@ $(BIN)/helm:
 
 .PHONY: help
 help:
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_-]+:.*?##/ { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)

@@ -45,6 +45,7 @@ type options struct {
 	countSettle      time.Duration
 	// archiveDSN is the PostgreSQL lead archive; empty: nothing is archived.
 	archiveDSN string
+	pprofAddr  string
 }
 
 func main() {
@@ -71,6 +72,8 @@ func main() {
 		"How long a sent touch waits before it is written into its channel's counters (the result write must land first).")
 	flag.StringVar(&o.archiveDSN, "archive-dsn", os.Getenv(archive.EnvDSN),
 		"PostgreSQL connection string of the lead archive (default $"+archive.EnvDSN+"; prefer the variable, from a Secret). Empty: no lead is archived.")
+	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "",
+		"Address serving net/http/pprof for profiling (docs/benchmark.md); empty or 0 disables it. Never expose it publicly.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -99,6 +102,7 @@ func run(o options) error {
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        o.leaderElectionID,
 		LeaderElectionNamespace: o.leaderElectionNS,
@@ -150,10 +154,11 @@ func openArchive(dsn string) (*archive.Store, error) {
 	return store, nil
 }
 
-// cacheOptions limits what the manager watches: the listed namespaces and, for leads,
-// the label selector that shards them between regional installs.
+// cacheOptions limits what the manager watches (the listed namespaces and, for leads,
+// the label selector that shards them between regional installs) and trims what it
+// keeps of each object (trimForCache).
 func (o options) cacheOptions() (cache.Options, error) {
-	var opts cache.Options
+	opts := cache.Options{DefaultTransform: trimForCache}
 	if ns := splitList(o.namespaces); len(ns) > 0 {
 		opts.DefaultNamespaces = make(map[string]cache.Config, len(ns))
 		for _, n := range ns {
