@@ -296,7 +296,7 @@ func TestArchiveCommands(t *testing.T) {
 		store, dsn := newStore(t)
 		ns := newNS(t, "report-archive")
 		if err := env.Client.Create(context.Background(), &v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "cnc", Namespace: ns},
-			Spec: v1.CampaignSpec{Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "p",
+			Spec: v1.CampaignSpec{Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000777"}, Policy: "p",
 				Spend: &v1.Spend{Money: v1.Money{Amount: "3000", Currency: "EUR"}}}}); err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func TestArchivingNeverChangesACampaignFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	camp := &v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "cnc", Namespace: ns}, Spec: v1.CampaignSpec{
-		Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "p", Reps: []v1.Rep{{Name: "anna"}},
+		Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000123"}, Policy: "p", Reps: []v1.Rep{{Name: "anna"}},
 		Spend:  &v1.Spend{Money: v1.Money{Amount: "9000", Currency: "EUR"}, Period: dur(30 * day)},
 		Window: dur(90 * day)}}
 	if err := k8s.Create(ctx, camp); err != nil {

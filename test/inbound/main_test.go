@@ -118,7 +118,7 @@ func fixtures() error {
 				{Name: "call", After: &metav1.Duration{Duration: 48 * time.Hour}, PerformedBy: v1.PerformedByOwner, Channel: "tasks"}},
 			Templates: map[string]v1.MessageTemplate{"intro": {Subject: "{{ .Product }}", Body: "Hello, about {{ .Product }}."}}}},
 		&v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: ns}, Spec: v1.CampaignSpec{
-			Source: v1.CampaignSource{Platform: "GoogleAds"}, Policy: "p", Reps: []v1.Rep{{Name: "anna"}}}},
+			Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000123"}, Policy: "p", Reps: []v1.Rep{{Name: "anna"}}}},
 	}
 	for _, o := range objs {
 		if err := env.Client.Create(ctx, o); err != nil {
