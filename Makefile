@@ -64,6 +64,11 @@ test: manifests generate control-plane helm ## Unit, envtest, fuzz-seed and char
 	@# The crash run prints its figures (keys, duplicates, skipped, stuck...).
 	go test ./test/exactlyonce -count=1 -v -timeout 10m | grep -v -e '^=== RUN' -e '^=== PAUSE' -e '^=== CONT'
 
+.PHONY: postgres
+postgres: ## Debian's PostgreSQL server binaries, which the archive tests start (needs root).
+	@compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq postgresql)
+
 .PHONY: soak
 soak: control-plane ## The crash run at scale: 1,000 leads, 100 SIGKILLs of the operator, 30% 5xx.
 	FOLLOWUP_SOAK=1 go test ./test/exactlyonce -run TestCrashesAndFailures -count=1 -v -timeout 40m | grep -v -e '^=== RUN'
