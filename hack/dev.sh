@@ -20,7 +20,9 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# Ctrl-C or SIGTERM ends the demo: a stop, not a failure (no make error).
+trap 'echo; echo "stopping the operator and the control plane"; cleanup; exit 0' INT TERM
 
 bin/devcluster --write-kubeconfig "$kubeconfig" >"$dev/devcluster.log" 2>&1 &
 pids+=($!)
@@ -39,6 +41,9 @@ pids+=($!)
 # The inbound edge's secrets, as a mounted Secret would hold them.
 mkdir -p "$dev/edge"
 echo dev-token >"$dev/edge/intake-token"
+echo dev-google-key >"$dev/edge/google-key"
+echo dev-verify >"$dev/edge/whatsapp-verify-token"
+echo dev-app-secret >"$dev/edge/whatsapp-app-secret"
 edge="http://${EDGE_ADDR:-127.0.0.1:18082}"
 
 bin/manager --leader-elect=false \
@@ -61,9 +66,13 @@ post() {
     -H "Authorization: Bearer dev-token" -H "Content-Type: application/json" -d "$3" >>"$dev/edge.log" 2>&1 || true
 }
 lead_path=/v1/namespaces/followup-demo/leads
+# A Google Ads lead form submission as Google documents it, for the demo campaign (id 1000).
+google_lead='{"lead_id":"demo-lead-1","api_version":"1.0","form_id":1,"campaign_id":1000,"gcl_id":"demo-gclid","google_key":"dev-google-key","is_test":false,"user_column_data":[{"column_id":"FULL_NAME","string_value":"Gil Google"},{"column_id":"EMAIL","string_value":"gil@example.com"},{"column_id":"COMPANY_NAME","string_value":"Gil Tools"},{"column_id":"COUNTRY","string_value":"Portugal"}]}'
 post 8 "$lead_path" '{"externalId":"web-1001","campaign":"demo-campaign","keyword":"fiber laser","tier":"high","product":"fiber laser","contact":{"name":"Eve Web","email":"eve@example.com","timeZone":"Europe/Madrid"}}' &
 pids+=($!)
 post 12 "$lead_path/delta-hot/interactions" '{"id":"crm-1","kind":"reply","medium":"email","text":"Please send a quote for two machines"}' &
+pids+=($!)
+post 30 /v1/namespaces/followup-demo/google-ads "$google_lead" &
 pids+=($!)
 post 24 "$lead_path/gamma-replies/interactions" '{"id":"wa-1","kind":"reply","medium":"whatsapp","text":"What is the lead time?"}' &
 pids+=($!)
@@ -82,16 +91,30 @@ In another terminal:
   kubectl get channels -n followup-demo        # sends and failures per channel
   tail -f $dev/receiver.log                    # what the customers and reps received
 
+Try the inbound edge yourself (docs/inbound.md):
+
+  # a Google Ads lead form webhook (a lead arrives for demo-campaign, named after its company)
+  curl -X POST $edge/v1/namespaces/followup-demo/google-ads -H 'Content-Type: application/json' \\
+    -d '{"lead_id":"try-1","campaign_id":1000,"google_key":"dev-google-key","user_column_data":[{"column_id":"COMPANY_NAME","string_value":"Try Co"},{"column_id":"EMAIL","string_value":"try@example.com"}]}'
+  # the WhatsApp Cloud API subscription handshake (Meta calls this when you save the webhook URL)
+  curl "$edge/v1/whatsapp?hub.mode=subscribe&hub.verify_token=dev-verify&hub.challenge=42"
+
 The demo policy works in seconds: within about 90 s the leads below are touched,
 meet or breach their first-response SLA, reply, are handed to a human, go dormant,
 are reactivated once and end dormant. config/samples (namespace sales-eu) runs at
-real business-hours pace alongside.
+real business-hours pace alongside; its channels need Secrets (SMTP, WhatsApp, webhook
+URLs) that the demo does not have, so they show Ready=False SecretNotFound and its leads
+wait, which is what a new namespace looks like before ops add credentials.
 
 MSG
 
 echo "Watching leads (Ctrl-C stops the operator and the control plane):"
+# The watch runs in the background and the script waits for it, so a signal reaches the
+# trap at once.
 if [[ -n "${DEV_SECONDS:-}" ]]; then
-  timeout "$DEV_SECONDS" kubectl get leads -n followup-demo -w || true
+  timeout "$DEV_SECONDS" kubectl get leads -n followup-demo -w &
 else
-  kubectl get leads -n followup-demo -w
+  kubectl get leads -n followup-demo -w &
 fi
+pids+=($!)
+wait "$!" || true
