@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -39,6 +38,7 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	if err := r.Get(ctx, req.NamespacedName, &p); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	w := newStatusWriter(r.Client, &p)
 	before := p.Status.DeepCopy()
 
 	problem, channels, err := r.check(ctx, &p)
@@ -62,15 +62,14 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 		meta.RemoveStatusCondition(&st.Conditions, v1.ConditionChannelsReady)
 	}
 
-	if equality.Semantic.DeepEqual(before, st) {
-		return ctrl.Result{}, nil
-	}
-	if err := r.Status().Update(ctx, &p); err != nil {
-		// A conflict means a newer object is on its way to us; reconcile that one.
-		if apierrors.IsConflict(err) {
-			return ctrl.Result{RequeueAfter: conflictRetry}, nil
-		}
+	changed, err := w.write(ctx)
+	switch {
+	case apierrors.IsConflict(err): // a newer object is on its way to us; reconcile that one
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil
+	case err != nil:
 		return ctrl.Result{}, err
+	case !changed:
+		return ctrl.Result{}, nil
 	}
 	if readyTransition(before.Conditions, st.Conditions) {
 		if problem != nil {
