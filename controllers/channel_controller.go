@@ -33,7 +33,9 @@ type ChannelReconciler struct {
 	Secrets  client.Reader
 	Recorder events.EventRecorder
 	Stats    *ChannelStats
-	Clock    clock.PassiveClock
+	// Waiting counts the touches queued on each channel; nil shows none.
+	Waiting *ChannelWaiting
+	Clock   clock.PassiveClock
 	// FlushEvery bounds status writes from counters; DefaultStatsFlush when zero.
 	FlushEvery time.Duration
 
@@ -82,6 +84,9 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if flush.lastError != "" {
 		st.LastError = flush.lastError
 	}
+	if q := r.queue(&ch); q > 0 && (res.RequeueAfter == 0 || queueRefresh < res.RequeueAfter) {
+		res.RequeueAfter = queueRefresh // the queue is shown until it is empty
+	}
 	changed, err := w.write(ctx)
 	if err != nil {
 		r.Stats.giveBack(req.NamespacedName, flush)
@@ -114,6 +119,29 @@ func (r *ChannelReconciler) watermark(st *v1.ChannelStatus) time.Time {
 		return r.started
 	}
 	return time.Time{}
+}
+
+// queueRefresh is how often a channel with a queue rewrites status.queued: ops see the
+// backlog move without a write per touch.
+const queueRefresh = 30 * time.Second
+
+// queue sets status.queued and drainsAt from the touches waiting on ch and returns the
+// queue's length.
+func (r *ChannelReconciler) queue(ch *v1.Channel) int32 {
+	n := int32(r.Waiting.Waiting(types.NamespacedName{Namespace: ch.Namespace, Name: ch.Name}))
+	st := &ch.Status
+	prev := st.DrainsAt
+	st.Queued = n
+	st.DrainsAt = nil
+	if per := ch.Spec.RateLimit.PerMinute; n > 0 && per > 0 {
+		minutes := (n + per - 1) / per
+		at := metav1.NewTime(r.Clock.Now().Add(time.Duration(minutes) * time.Minute).Truncate(time.Minute))
+		if prev != nil && prev.Equal(&at) { // no write for the same minute
+			at = *prev
+		}
+		st.DrainsAt = &at
+	}
+	return n
 }
 
 // takeStats hands out a channel's settled counts at most once per flush interval; wait
@@ -182,6 +210,9 @@ func (r *ChannelReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&v1.Channel{}, builder.WithPredicates(predicate.GenerationChangedPredicate{}))
 	if r.Stats != nil {
 		b = b.WatchesRawSource(source.Channel(r.Stats.wake, &handler.EnqueueRequestForObject{}))
+	}
+	if r.Waiting != nil {
+		b = b.WatchesRawSource(source.Channel(r.Waiting.wake, &handler.EnqueueRequestForObject{}))
 	}
 	return b.Complete(r)
 }

@@ -3,6 +3,7 @@ package controllers_test
 import (
 	"context"
 	"fmt"
+	"k8s.io/apimachinery/pkg/types"
 	"testing"
 	"time"
 
@@ -196,4 +197,69 @@ func chanCond(ch *v1.Channel, typ string) string {
 		return "<none>"
 	}
 	return fmt.Sprintf("%s/%s: %s", c.Status, c.Reason, c.Message)
+}
+
+// TestChannelShowsItsQueue: touches whose intent is written and whose result is not
+// (a rate limit's backlog) show as status.queued with the time the queue drains at the
+// channel's rate; a lead that moves on or is deleted leaves the queue; an empty queue
+// clears both fields.
+func TestChannelShowsItsQueue(t *testing.T) {
+	ns := newNamespace(t)
+	start := mustTime("2026-11-16T09:00:30Z")
+	r, clk := newChannelReconciler(start)
+	r.Waiting = controllers.NewChannelWaiting()
+	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}, RateLimit: v1.RateLimit{PerMinute: 60}}}
+	if err := k8s.Create(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	waiting := func(name string, n int) *v1.Lead {
+		l := &v1.Lead{}
+		l.Namespace, l.Name, l.UID = ns, name, types.UID("uid-"+name)
+		for i := range n {
+			l.Status.Touches = append(l.Status.Touches, v1.TouchRecord{Number: int32(i + 1), Key: fmt.Sprint(name, i),
+				Channel: "hook", Result: v1.TouchPending})
+		}
+		return l
+	}
+	h := r.Waiting.Handler()
+	var leads []*v1.Lead
+	for i := range 150 {
+		l := waiting(fmt.Sprint("l", i), 1)
+		leads = append(leads, l)
+		h.OnAdd(l, false)
+	}
+	other := waiting("elsewhere", 1)
+	other.Status.Touches[0].Channel = "mail"
+	h.OnAdd(other, false)
+
+	res, got := reconcileChannel(t, r, ch)
+	if got.Status.Queued != 150 || got.Status.DrainsAt == nil || !got.Status.DrainsAt.Time.Equal(mustTime("2026-11-16T09:03:00Z")) {
+		t.Fatalf("queued %d drainsAt %v, want 150 draining at 09:03 (3 minutes at 60/min)", got.Status.Queued, got.Status.DrainsAt)
+	}
+	if res.RequeueAfter <= 0 || res.RequeueAfter > time.Minute {
+		t.Errorf("a channel with a queue refreshes it: requeue %v", res.RequeueAfter)
+	}
+
+	// 100 are sent, 20 leads are deleted: 30 wait.
+	for _, l := range leads[:100] {
+		sent := l.DeepCopy()
+		sent.Status.Touches[0].Result = v1.TouchSent
+		h.OnUpdate(l, sent)
+	}
+	for _, l := range leads[100:120] {
+		h.OnDelete(l)
+	}
+	clk.Step(time.Minute)
+	_, got = reconcileChannel(t, r, ch)
+	if got.Status.Queued != 30 || got.Status.DrainsAt == nil || !got.Status.DrainsAt.Time.Equal(mustTime("2026-11-16T09:02:00Z")) {
+		t.Fatalf("queued %d drainsAt %v, want 30 draining at 09:02", got.Status.Queued, got.Status.DrainsAt)
+	}
+	for _, l := range leads[120:] {
+		h.OnDelete(l)
+	}
+	_, got = reconcileChannel(t, r, ch)
+	if got.Status.Queued != 0 || got.Status.DrainsAt != nil {
+		t.Fatalf("an empty queue: queued %d drainsAt %v", got.Status.Queued, got.Status.DrainsAt)
+	}
 }

@@ -60,6 +60,10 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	if _, err := leads.AddEventHandler(stats.Handler()); err != nil {
 		return err
 	}
+	waiting := NewChannelWaiting()
+	if _, err := leads.AddEventHandler(waiting.Handler()); err != nil {
+		return err
+	}
 	if _, err := leads.AddEventHandler(loads.Handler()); err != nil {
 		return err
 	}
@@ -72,7 +76,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		return fmt.Errorf("setting up the policy controller: %w", err)
 	}
 	if err := (&ChannelReconciler{Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: recorder,
-		Stats: stats, Clock: clk}).SetupWithManager(mgr); err != nil {
+		Stats: stats, Waiting: waiting, Clock: clk}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the channel controller: %w", err)
 	}
 	leadReconciler := &LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,

@@ -187,6 +187,14 @@ type ChannelStatus struct {
 	// recounts from the leads' durable touch records after it and nothing is lost.
 	// +optional
 	CountedThrough *metav1.Time `json:"countedThrough,omitempty"`
+	// queued is how many touches wait on this channel (intent written, no result yet,
+	// including those a rate limit deferred), as of the last status write.
+	// +optional
+	Queued int32 `json:"queued,omitempty"`
+	// drainsAt estimates when the queue is through at the channel's rate limit; unset
+	// when nothing waits.
+	// +optional
+	DrainsAt *metav1.Time `json:"drainsAt,omitempty"`
 }
 
 // Channel is a way to deliver touches: a webhook, SMTP, WhatsApp, or a task for a human.
@@ -196,6 +204,8 @@ type ChannelStatus struct {
 // +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
 // +kubebuilder:printcolumn:name="Sends",type=integer,JSONPath=`.status.sends`
 // +kubebuilder:printcolumn:name="Failures",type=integer,JSONPath=`.status.failures`
+// +kubebuilder:printcolumn:name="Queued",type=integer,JSONPath=`.status.queued`
+// +kubebuilder:printcolumn:name="Drains At",type=date,JSONPath=`.status.drainsAt`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Channel struct {
