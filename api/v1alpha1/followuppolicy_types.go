@@ -58,6 +58,11 @@ type FollowUpPolicySpec struct {
 	// +kubebuilder:default={}
 	WeeklyCaps WeeklyCaps `json:"weeklyCaps,omitempty"`
 
+	// outOfOffice is how long an automatic reply pauses a lead.
+	// +optional
+	// +kubebuilder:default={}
+	OutOfOffice OutOfOfficePolicy `json:"outOfOffice,omitempty"`
+
 	// templates are the shared messages, by name. Subject and body are Go text/template
 	// strings over the documented variables (see docs/templates.md).
 	// +optional
@@ -289,6 +294,29 @@ type AfterLastStep struct {
 	// +kubebuilder:validation:MaxItems=5
 	// +kubebuilder:validation:XValidation:rule="self.all(s, self.exists_one(t, t.name == s.name))",message="reactivation step names must be unique"
 	Reactivation []Step `json:"reactivation,omitempty"`
+}
+
+// OutOfOfficePolicy says how long an automatic reply (out-of-office) pauses a lead. An
+// automatic reply is not a reply: it neither stops the cadence nor meets the
+// first-response SLA.
+// +kubebuilder:validation:XValidation:rule="!has(self.pause) || !has(self.maxPause) || duration(self.pause) <= duration(self.maxPause)",message="outOfOffice.pause must not exceed outOfOffice.maxPause"
+type OutOfOfficePolicy struct {
+	// pause is how long the lead waits when the message gives no return date.
+	// +optional
+	// +kubebuilder:default="168h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="pause must be a positive duration such as 168h"
+	Pause *metav1.Duration `json:"pause,omitempty"`
+
+	// maxPause bounds a return date read from a message (a sabbatical, a date in a
+	// signature): the lead waits at most this long after the automatic reply.
+	// +optional
+	// +kubebuilder:default="1440h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="maxPause must be a positive duration such as 1440h"
+	MaxPause *metav1.Duration `json:"maxPause,omitempty"`
 }
 
 // StopEvent is an event that stops a lead's cadence.

@@ -36,6 +36,9 @@ func (t *transition) plan() *Touch {
 					t.at(at.Time)
 					return nil
 				}
+				if t.away.After(now) {
+					return nil // held with its key until the contact is back
+				}
 				if touch := t.retry(last, step); touch != nil {
 					return touch
 				}
@@ -83,7 +86,7 @@ func (t *transition) plan() *Touch {
 		if step.SendWindow != v1.SendAnytime {
 			window = t.customer
 		}
-		due := withinCaps(base.Add(stepDelay(step, idx)), touchedTimes(st.Touches), p.WeeklyCaps, t.submitted, window)
+		due := withinCaps(later(base.Add(stepDelay(step, idx)), t.away), touchedTimes(st.Touches), p.WeeklyCaps, t.submitted, window)
 		if due.IsZero() {
 			t.position(v1.PhaseFinished, round, -1, steps)
 			st.NextTouchAt = nil
