@@ -7,6 +7,7 @@ import (
 // FollowUpPolicySpec declares how fast leads are first contacted, how often and through
 // which channels they are touched, when they go dormant and what stops the cadence.
 // +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every step's template must be defined under spec.templates"
+// +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.variants) || s.variants.all(v, has(self.templates) && v.template in self.templates))",message="every step variant's template must be defined under spec.templates"
 // +kubebuilder:validation:XValidation:rule="!has(self.afterLastStep) || !has(self.afterLastStep.reactivation) || self.afterLastStep.reactivation.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every reactivation step's template must be defined under spec.templates"
 type FollowUpPolicySpec struct {
 	// firstResponse is the first-response SLA per lead tier: the first touch must be
@@ -218,6 +219,15 @@ type Step struct {
 	// +kubebuilder:validation:MaxLength=63
 	Template string `json:"template,omitempty"`
 
+	// variants are A/B versions of the step: each lead gets one, chosen from its UID in
+	// proportion to the weights (so restarts never change it), sent with its template
+	// and recorded on the touch. Unset: everyone gets template.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="variant names must be unique"
+	Variants []StepVariant `json:"variants,omitempty"`
+
 	// performedBy is Automation (sent through the channel) or Owner (a task for the rep).
 	// +optional
 	// +kubebuilder:default=Automation
@@ -246,6 +256,25 @@ type Step struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=4
 	OnTaskOverdue []TaskOverdueAction `json:"onTaskOverdue,omitempty"`
+}
+
+// StepVariant is one version of a step in an A/B test.
+type StepVariant struct {
+	// name of the variant (a, b, short-subject...), shown in reports.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="a variant name is lowercase letters, digits and dashes"
+	Name string `json:"name"`
+	// template the variant sends (defined under spec.templates).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Template string `json:"template"`
+	// weight is the variant's share relative to the others.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	Weight int32 `json:"weight,omitempty"`
 }
 
 // SendWindow is when a touch may be sent.

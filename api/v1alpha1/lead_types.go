@@ -357,6 +357,10 @@ type TouchRecord struct {
 	// template used.
 	// +optional
 	Template string `json:"template,omitempty"`
+	// variant of the step the lead got (A/B test), when the step has variants.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Variant string `json:"variant,omitempty"`
 	// due is when the touch was due.
 	Due metav1.Time `json:"due"`
 	// performedAt is when it was sent or done.

@@ -106,6 +106,7 @@ func (t *transition) plan() *Touch {
 		rec := v1.TouchRecord{Number: number, Round: round, Step: step.Name, Template: step.Template,
 			Due: metav1.NewTime(due), Result: v1.TouchPending, Key: Key(string(t.in.Lead.UID), t.in.Revision, round, number),
 			PerformedBy: v1.PerformedByAutomation}
+		chooseVariant(&rec, step, string(t.in.Lead.UID))
 		st.Touches = append(st.Touches, rec)
 		if touch := t.retry(&st.Touches[len(st.Touches)-1], step); touch != nil {
 			touch.Retry = false

@@ -43,10 +43,11 @@ const usage = `kubectl followup: record what happened with a lead, close it, lis
 review the week and simulate a policy change.
 
   kubectl followup record LEAD (--call (--no-answer|--connected) | --reply --quality N [--medium M] |
-                               --meeting | --bounce | --unsubscribe | --note) [--at T] [--touch KEY] [--id ID] [--by REP]
+                               --out-of-office [--until DAY] | --meeting | --bounce | --unsubscribe | --note)
+                               [--at T] [--touch KEY] [--id ID] [--by REP]
   kubectl followup won LEAD --value 12000 --currency USD [--at T] [--force]
   kubectl followup lost LEAD --reason price [--at T] [--force]
-  kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region] [-o table|json|csv] [-A]
+  kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region|variant] [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
   kubectl followup simulate --policy FILE --leads FILE [--channels FILE] [--reply-rate 0.2]
                             [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
