@@ -125,3 +125,29 @@ func gaugeMeasures(m measures.Measures) map[string]float64 {
 		"won": float64(m.Won), "roas": m.ROAS,
 	}
 }
+
+// maxVariantRows bounds status.variants (the CRD's MaxItems).
+const maxVariantRows = 25
+
+// statusVariants renders the A/B measures for status.
+func statusVariants(groups []measures.VariantGroup) []v1.VariantMeasures {
+	var out []v1.VariantMeasures
+	for _, g := range groups {
+		if len(out) == maxVariantRows {
+			break
+		}
+		v := v1.VariantMeasures{Step: g.Step, Variant: g.Variant, Sends: int32(g.Sends), Leads: int32(g.Leads),
+			Replied: int32(g.Replied), Meetings: int32(g.Meetings), Won: int32(g.Won), Significant: g.Significant}
+		if g.Leads > 0 {
+			v.ReplyRate = frac(g.ReplyRate)
+		}
+		if q := g.QualityMix; q[0]+q[1]+q[2] > 0 {
+			v.QualityMix = fmt.Sprintf("%d polite / %d information / %d action", q[0], q[1], q[2])
+		}
+		if !g.Control {
+			v.Significance = g.Verdict()
+		}
+		out = append(out, v)
+	}
+	return out
+}

@@ -266,6 +266,12 @@ type CampaignStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=30
 	Breakdowns []CampaignBreakdown `json:"breakdowns,omitempty"`
+	// variants are the measures of each A/B variant of the policy's steps, with a
+	// verdict on whether each differs from the step's first variant.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=25
+	Variants []VariantMeasures `json:"variants,omitempty"`
 	// reps are the open leads per rep, as the lead controller counts them for
 	// assignment and capacity.
 	// +optional
@@ -273,6 +279,37 @@ type CampaignStatus struct {
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=100
 	Reps []RepLoad `json:"reps,omitempty"`
+}
+
+// VariantMeasures are the figures of the leads that got one variant of a step.
+type VariantMeasures struct {
+	// step and variant.
+	// +kubebuilder:validation:MaxLength=63
+	Step string `json:"step"`
+	// +kubebuilder:validation:MaxLength=63
+	Variant string `json:"variant"`
+	// sends are the touches of this variant performed; leads the leads that got one.
+	Sends int32 `json:"sends"`
+	Leads int32 `json:"leads"`
+	// replied is how many of those leads replied; replyRate the share, as a decimal.
+	Replied int32 `json:"replied"`
+	// +optional
+	ReplyRate string `json:"replyRate,omitempty"`
+	// qualityMix: best reply quality counts, "polite / information / action".
+	// +optional
+	QualityMix string `json:"qualityMix,omitempty"`
+	// +optional
+	Meetings int32 `json:"meetings,omitempty"`
+	// +optional
+	Won int32 `json:"won,omitempty"`
+	// significance compares the reply rate with the step's first variant: the test
+	// used and its two-sided p-value ("Fisher exact p=0.031", "two-proportion z-test
+	// p=0.20"), and whether p < 0.05. Empty on the first variant.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	Significance string `json:"significance,omitempty"`
+	// +optional
+	Significant bool `json:"significant,omitempty"`
 }
 
 // Campaign is a source of leads and the measures that steer its ad spend.

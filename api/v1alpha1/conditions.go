@@ -96,4 +96,8 @@ const (
 	EventNoticeFailed    = "NoticeFailed"
 	EventTemplateFailed  = "TemplateRenderFailed"
 	EventDeliveryBlocked = "DeliveryBlocked"
+	// EventOutOfOffice: an automatic reply paused the cadence; EventCadenceResumed: the
+	// pause ended and the cadence goes on where it was.
+	EventOutOfOffice    = "OutOfOffice"
+	EventCadenceResumed = "CadenceResumed"
 )

@@ -7,6 +7,7 @@ import (
 // FollowUpPolicySpec declares how fast leads are first contacted, how often and through
 // which channels they are touched, when they go dormant and what stops the cadence.
 // +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every step's template must be defined under spec.templates"
+// +kubebuilder:validation:XValidation:rule="self.steps.all(s, !has(s.variants) || s.variants.all(v, has(self.templates) && v.template in self.templates))",message="every step variant's template must be defined under spec.templates"
 // +kubebuilder:validation:XValidation:rule="!has(self.afterLastStep) || !has(self.afterLastStep.reactivation) || self.afterLastStep.reactivation.all(s, !has(s.template) || (has(self.templates) && s.template in self.templates))",message="every reactivation step's template must be defined under spec.templates"
 // A warning issued before the lead even arrived is never on time: warnBefore must fit
 // inside every tier's deadline.
@@ -61,6 +62,11 @@ type FollowUpPolicySpec struct {
 	// +optional
 	// +kubebuilder:default={}
 	WeeklyCaps WeeklyCaps `json:"weeklyCaps,omitempty"`
+
+	// outOfOffice is how long an automatic reply pauses a lead.
+	// +optional
+	// +kubebuilder:default={}
+	OutOfOffice OutOfOfficePolicy `json:"outOfOffice,omitempty"`
 
 	// templates are the shared messages, by name. Subject and body are Go text/template
 	// strings over the documented variables (see docs/templates.md).
@@ -230,6 +236,15 @@ type Step struct {
 	// +kubebuilder:validation:MaxLength=63
 	Template string `json:"template,omitempty"`
 
+	// variants are A/B versions of the step: each lead gets one, chosen from its UID in
+	// proportion to the weights (so restarts never change it), sent with its template
+	// and recorded on the touch. Unset: everyone gets template.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=5
+	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="variant names must be unique"
+	Variants []StepVariant `json:"variants,omitempty"`
+
 	// performedBy is Automation (sent through the channel) or Owner (a task for the rep).
 	// +optional
 	// +kubebuilder:default=Automation
@@ -258,6 +273,25 @@ type Step struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=4
 	OnTaskOverdue []TaskOverdueAction `json:"onTaskOverdue,omitempty"`
+}
+
+// StepVariant is one version of a step in an A/B test.
+type StepVariant struct {
+	// name of the variant (a, b, short-subject...), shown in reports.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="a variant name is lowercase letters, digits and dashes"
+	Name string `json:"name"`
+	// template the variant sends (defined under spec.templates).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Template string `json:"template"`
+	// weight is the variant's share relative to the others.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	Weight int32 `json:"weight,omitempty"`
 }
 
 // SendWindow is when a touch may be sent.
@@ -306,6 +340,29 @@ type AfterLastStep struct {
 	// +kubebuilder:validation:MaxItems=5
 	// +kubebuilder:validation:XValidation:rule="self.all(s, self.exists_one(t, t.name == s.name))",message="reactivation step names must be unique"
 	Reactivation []Step `json:"reactivation,omitempty"`
+}
+
+// OutOfOfficePolicy says how long an automatic reply (out-of-office) pauses a lead. An
+// automatic reply is not a reply: it neither stops the cadence nor meets the
+// first-response SLA.
+// +kubebuilder:validation:XValidation:rule="!has(self.pause) || !has(self.maxPause) || duration(self.pause) <= duration(self.maxPause)",message="outOfOffice.pause must not exceed outOfOffice.maxPause"
+type OutOfOfficePolicy struct {
+	// pause is how long the lead waits when the message gives no return date.
+	// +optional
+	// +kubebuilder:default="168h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="pause must be a positive duration such as 168h"
+	Pause *metav1.Duration `json:"pause,omitempty"`
+
+	// maxPause bounds a return date read from a message (a sabbatical, a date in a
+	// signature): the lead waits at most this long after the automatic reply.
+	// +optional
+	// +kubebuilder:default="1440h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="maxPause must be a positive duration such as 1440h"
+	MaxPause *metav1.Duration `json:"maxPause,omitempty"`
 }
 
 // StopEvent is an event that stops a lead's cadence.

@@ -216,12 +216,16 @@ type FormAnswer struct {
 // Unsubscribed) and our own contact (CallConnected, CallNoAnswer, MessageSent) are
 // different from receipts about a message we sent (Delivered, Read, DeliveryFailed,
 // Bounced): receipts are counted and may stop the cadence, but never count as contact.
-// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note
+// AutoReply is an automatic answer (out-of-office, vacation responder): never a reply,
+// never contact; it pauses the cadence until returnDate (or the policy's pause).
+// +kubebuilder:validation:Enum=Reply;AutoReply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note
 type InteractionKind string
 
 // Interaction kinds.
 const (
-	InteractionReply         InteractionKind = "Reply"
+	InteractionReply InteractionKind = "Reply"
+	// InteractionAutoReply is an automatic reply (out-of-office): it pauses the cadence.
+	InteractionAutoReply     InteractionKind = "AutoReply"
 	InteractionCallConnected InteractionKind = "CallConnected"
 	InteractionCallNoAnswer  InteractionKind = "CallNoAnswer"
 	// InteractionMessageSent is a message a rep (or another tool) sent to the customer
@@ -252,6 +256,7 @@ const (
 
 // InteractionEntry is one recorded event with the customer. It holds no message text.
 // +kubebuilder:validation:XValidation:rule="!has(self.quality) || self.kind == 'Reply'",message="quality is only set on a Reply"
+// +kubebuilder:validation:XValidation:rule="!has(self.returnDate) || self.kind == 'AutoReply'",message="returnDate is only set on an AutoReply"
 type InteractionEntry struct {
 	// at is when it happened.
 	At metav1.Time `json:"at"`
@@ -268,6 +273,12 @@ type InteractionEntry struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=3
 	Quality *int32 `json:"quality,omitempty"`
+	// returnDate is the day the contact is back, as an automatic reply gave it
+	// (2006-01-02, in the contact's time zone). Unset: the policy's outOfOffice.pause.
+	// +optional
+	// +kubebuilder:validation:MaxLength=10
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{4}-[0-9]{2}-[0-9]{2}$')",message="returnDate is a day such as 2026-12-01"
+	ReturnDate string `json:"returnDate,omitempty"`
 	// handToHuman marks a reply that asked for a human (a buying keyword was seen by
 	// whoever recorded it); the message text itself is never stored.
 	// +optional
@@ -349,6 +360,10 @@ type TouchRecord struct {
 	// template used.
 	// +optional
 	Template string `json:"template,omitempty"`
+	// variant of the step the lead got (A/B test), when the step has variants.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Variant string `json:"variant,omitempty"`
 	// due is when the touch was due.
 	Due metav1.Time `json:"due"`
 	// performedAt is when it was sent or done.
@@ -518,6 +533,11 @@ type LeadStatus struct {
 	// +optional
 	Reactivations int32 `json:"reactivations,omitempty"`
 
+	// outOfOffice is set while an automatic reply pauses the lead (phase OutOfOffice),
+	// and kept after it, so the pause that was honoured stays visible.
+	// +optional
+	OutOfOffice *OutOfOfficeStatus `json:"outOfOffice,omitempty"`
+
 	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
 	// +optional
 	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
@@ -544,6 +564,20 @@ type LeadStatus struct {
 	// timeline with this lead's (kubectl followup history).
 	// +optional
 	ReturningContact *ReturningContactStatus `json:"returningContact,omitempty"`
+}
+
+// OutOfOfficeStatus is the pause an automatic reply put on a lead.
+type OutOfOfficeStatus struct {
+	// since is when the automatic reply arrived.
+	Since metav1.Time `json:"since"`
+	// until is when the cadence resumes: the return day's first business hour (or
+	// the policy's pause after since), bounded by outOfOffice.maxPause.
+	Until metav1.Time `json:"until"`
+	// returnDate is the return day the message gave; empty when the policy's pause
+	// was used.
+	// +optional
+	// +kubebuilder:validation:MaxLength=10
+	ReturnDate string `json:"returnDate,omitempty"`
 }
 
 // LeadPhase is where a lead stands.
@@ -693,6 +727,7 @@ type NoticeRecord struct {
 // +kubebuilder:printcolumn:name="First Response",type=string,JSONPath=`.status.firstResponse.summary`
 // +kubebuilder:printcolumn:name="Owner",type=string,JSONPath=`.status.owner`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`,priority=1
+// +kubebuilder:printcolumn:name="Away Until",type=string,JSONPath=`.status.outOfOffice.until`,priority=1
 // +kubebuilder:printcolumn:name="Contact",type=string,JSONPath=`.spec.contact.name`,priority=1
 // +kubebuilder:printcolumn:name="Tier",type=string,JSONPath=`.spec.tier`,priority=1
 // +kubebuilder:printcolumn:name="Campaign",type=string,JSONPath=`.spec.source.campaign`,priority=1

@@ -59,6 +59,12 @@ func Announce(before, after *v1.LeadStatus) *Event {
 			add(22, false, v1.EventWon, "lead won")
 		case v1.PhaseLost:
 			add(22, false, v1.EventLost, "lead lost")
+		case v1.PhaseOutOfOffice:
+			add(25, false, v1.EventOutOfOffice, "an automatic reply is not a reply: %s", after.Stage)
+		case v1.PhaseInCadence:
+			if before.Phase == v1.PhaseOutOfOffice {
+				add(26, false, v1.EventCadenceResumed, "back from out of office: %s", after.Stage)
+			}
 		case v1.PhaseDormant, v1.PhaseFinished:
 			if before.Phase != v1.PhaseDormant {
 				add(30, false, v1.EventDormant, "no answer after the last step: %s", after.Stage)

@@ -37,6 +37,9 @@ func (t *transition) plan() *Touch {
 					t.at(at.Time)
 					return nil
 				}
+				if t.away.After(now) {
+					return nil // held with its key until the contact is back
+				}
 				if touch := t.retry(last, step); touch != nil {
 					return touch
 				}
@@ -84,7 +87,7 @@ func (t *transition) plan() *Touch {
 		if step.SendWindow != v1.SendAnytime {
 			window = t.customer
 		}
-		due := withinCaps(base.Add(stepDelay(step, idx)), touchedTimes(st.Touches), p.WeeklyCaps, t.submitted, window)
+		due := withinCaps(later(base.Add(stepDelay(step, idx)), t.away), touchedTimes(st.Touches), p.WeeklyCaps, t.submitted, window)
 		if due.IsZero() {
 			t.position(v1.PhaseFinished, round, -1, steps)
 			st.NextTouchAt = nil
@@ -107,6 +110,9 @@ func (t *transition) plan() *Touch {
 		rec := v1.TouchRecord{Number: number, Round: round, Step: step.Name, Template: template,
 			Due: metav1.NewTime(due), Result: v1.TouchPending, Key: Key(string(t.in.Lead.UID), t.in.Revision, round, number),
 			PerformedBy: v1.PerformedByAutomation}
+		if template == step.Template { // a welcome-back greeting is no experiment's arm
+			chooseVariant(&rec, step, string(t.in.Lead.UID))
+		}
 		st.Touches = append(st.Touches, rec)
 		if touch := t.retry(&st.Touches[len(st.Touches)-1], step); touch != nil {
 			touch.Retry = false

@@ -111,6 +111,8 @@ type transition struct {
 	stepNames []v1.Step
 	// finishedNote says why a lead finished other than by running out of rounds.
 	finishedNote string
+	// away is when an out-of-office pause ends; zero when there is none now.
+	away time.Time
 }
 
 // Transition decides a lead's whole next state at in.Now. It reads only its input.
@@ -146,6 +148,9 @@ func Transition(in Input) (Result, error) {
 	dropTouches(st, in.Policy)
 	boundNotices(st)
 	st.Stage = stageText(st, t.stepNames, t.sig.stop, t.taskOverdue())
+	if st.Phase == v1.PhaseOutOfOffice {
+		st.Stage = t.awayStage()
+	}
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
 	setValid(st, in.Lead.Generation, leadProblems(in.Lead, in.Policy))
@@ -174,7 +179,10 @@ func (t *transition) decidePhase() *Touch {
 	case lead.Spec.Suspend:
 		st.Phase = v1.PhaseSuspended
 	default:
-		return t.plan()
+		t.away = t.awayFrom()
+		touch := t.plan()
+		t.holdWhileAway(t.away)
+		return touch
 	}
 	st.NextTouchAt = nil
 	st.DormantSince = nil

@@ -13,8 +13,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/autoreply"
 	"github.com/followup-io/followup-operator/internal/leadrecord"
 )
+
+func validDate(s string) bool { _, err := autoreply.ParseDate(s); return err == nil && len(s) == 10 }
 
 const (
 	apiEndpoint = "interactions"
@@ -26,16 +29,21 @@ const (
 // interactionEvent is what a CRM or email tool reports (docs/inbound.md). Text is read
 // to rate a reply and spot buying words; it is never stored or logged.
 type interactionEvent struct {
-	ID          string     `json:"id"`
-	Kind        string     `json:"kind"`
-	At          *time.Time `json:"at"`
-	Text        string     `json:"text"`
-	Quality     *int32     `json:"quality"`
-	HandToHuman bool       `json:"handToHuman"`
-	Medium      string     `json:"medium"`
-	Direction   string     `json:"direction"`
-	TouchKey    string     `json:"touchKey"`
-	By          string     `json:"by"`
+	ID   string     `json:"id"`
+	Kind string     `json:"kind"`
+	At   *time.Time `json:"at"`
+	Text string     `json:"text"`
+	// Subject and Headers are an email's, as the CRM or mail gateway saw them; they
+	// tell an automatic reply (Auto-Submitted, X-Autoreply, Precedence...) from a person's.
+	Subject     string            `json:"subject"`
+	Headers     map[string]string `json:"headers"`
+	ReturnDate  string            `json:"returnDate"`
+	Quality     *int32            `json:"quality"`
+	HandToHuman bool              `json:"handToHuman"`
+	Medium      string            `json:"medium"`
+	Direction   string            `json:"direction"`
+	TouchKey    string            `json:"touchKey"`
+	By          string            `json:"by"`
 	// Lead picks the lead(s) on the lookup route.
 	Lead *leadSelector `json:"lead"`
 }
@@ -55,6 +63,7 @@ var kinds = map[string]v1.InteractionKind{
 	"failed": v1.InteractionDeliveryFailed, "deliveryfailed": v1.InteractionDeliveryFailed,
 	"callconnected": v1.InteractionCallConnected, "callnoanswer": v1.InteractionCallNoAnswer, "note": v1.InteractionNote,
 	"messagesent": v1.InteractionMessageSent,
+	"autoreply":   v1.InteractionAutoReply, "outofoffice": v1.InteractionAutoReply,
 }
 
 var media = map[string]v1.Medium{"email": "Email", "phone": "Phone", "whatsapp": "WhatsApp", "linkedin": "LinkedIn",
@@ -166,6 +175,16 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) recordEvent(ctx context.Context, l *v1.Lead, in v1.InteractionEntry, e *interactionEvent) leadResult {
 	var adj *adjustment
 	in.At, adj = eventTime("at", e.At, l, s.Clock.Now())
+	if in.Kind == v1.InteractionReply && (e.Quality == nil && !e.HandToHuman) &&
+		autoReplied(l, &in, autoreply.Message{Headers: e.Headers, Subject: e.Subject, Text: e.Text}) {
+		return leadResult{Lead: l.Name, Result: s.record(ctx, apiEndpoint, l, in), Adjusted: adj}
+	}
+	if in.Kind == v1.InteractionAutoReply && in.ReturnDate == "" {
+		m := autoreply.Message{Subject: e.Subject, Text: e.Text, Received: in.At.Time, Country: l.Spec.Contact.Country}
+		if d, ok := autoreply.ReturnDate(e.Subject+"\n"+e.Text, "", m.Received, m.Country); ok {
+			in.ReturnDate = d.String()
+		}
+	}
 	if in.Kind == v1.InteractionReply {
 		s.rateReply(ctx, l, &in, e.Text, e.Quality)
 	}
@@ -196,20 +215,24 @@ func (s *Server) interaction(e *interactionEvent) (in v1.InteractionEntry, reaso
 	kind, ok := kinds[strings.ToLower(e.Kind)]
 	switch {
 	case !ok:
-		return in, "UnknownKind", "kind must be one of reply, bounce, unsubscribe, meeting, delivered, read, failed, callConnected, callNoAnswer, messageSent, note"
+		return in, "UnknownKind", "kind must be one of reply, autoReply, bounce, unsubscribe, meeting, delivered, read, failed, callConnected, callNoAnswer, messageSent, note"
 	case e.ID == "" || len(e.ID) > 200:
 		return in, "MissingID", "id is required (at most 200 characters): each event is recorded once per id"
 	case e.Quality != nil && (kind != v1.InteractionReply || *e.Quality < 1 || *e.Quality > 3):
 		return in, "InvalidQuality", "quality is 1, 2 or 3, and only on a reply"
 	case e.HandToHuman && kind != v1.InteractionReply:
 		return in, "InvalidHandToHuman", "handToHuman is only set on a reply"
+	case e.ReturnDate != "" && kind != v1.InteractionAutoReply:
+		return in, "InvalidReturnDate", "returnDate is only set on an autoReply"
+	case e.ReturnDate != "" && !validDate(e.ReturnDate):
+		return in, "InvalidReturnDate", "returnDate is a day such as 2026-12-01"
 	case len(e.TouchKey) > 128:
 		return in, "InvalidTouchKey", "touchKey is at most 128 characters"
 	case e.By != "" && !byName.MatchString(e.By):
 		return in, "InvalidBy", "by is a lowercase tool name such as hubspot (at most 63 characters)"
 	}
 	// Direction defaults by kind, and receipts never carry one (internal/leadrecord).
-	in = v1.InteractionEntry{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman}
+	in = v1.InteractionEntry{Kind: kind, ID: e.ID, TouchKey: e.TouchKey, By: apiBy, HandToHuman: e.HandToHuman, ReturnDate: e.ReturnDate}
 	if e.By != "" {
 		in.By = e.By
 	}

@@ -4,9 +4,27 @@ import (
 	"context"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/autoreply"
 	"github.com/followup-io/followup-operator/internal/classify"
 	"github.com/followup-io/followup-operator/internal/gather"
 )
+
+// autoReplied turns a reply into an AutoReply when its headers, subject or text say it
+// is automatic (an out-of-office, a vacation responder), with the return day the text
+// gives. An automatic reply is not a reply: it pauses the cadence (internal/cadence).
+// It reports whether it did; the text is read here and dropped.
+func autoReplied(l *v1.Lead, in *v1.InteractionEntry, m autoreply.Message) bool {
+	m.Received, m.Country = in.At.Time, l.Spec.Contact.Country
+	v := autoreply.Detect(m)
+	if !v.Auto {
+		return false
+	}
+	in.Kind, in.Quality, in.HandToHuman = v1.InteractionAutoReply, nil, false
+	if !v.Return.IsZero() {
+		in.ReturnDate = v.Return.String()
+	}
+	return true
+}
 
 // rateReply sets a reply's quality (from the text unless given) and whether it asks for
 // a human (a buying keyword of the lead's policy). The text is read here and dropped.

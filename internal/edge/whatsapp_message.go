@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/autoreply"
 )
 
 // waMaxLeadsPerNumber bounds the leads one inbound message is recorded on.
@@ -53,7 +54,9 @@ func (s *Server) recordMessage(ctx context.Context, owners []string, m waMessage
 		}
 		in := v1.InteractionEntry{At: at, Kind: v1.InteractionReply, Medium: waMedium,
 			Direction: v1.Inbound, ID: clip("wa:msg:"+m.ID, 200), By: waBy}
-		s.rateReply(ctx, l, &in, m.text(), nil)
+		if !autoReplied(l, &in, autoreply.Message{Text: m.text()}) { // a WhatsApp Business away message
+			s.rateReply(ctx, l, &in, m.text(), nil)
+		}
 		if out := s.record(ctx, waEndpoint, l, in); out == outcomeError || result == "" {
 			result = out
 		}

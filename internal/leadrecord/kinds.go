@@ -21,8 +21,8 @@ func normalize(in *v1.InteractionEntry) {
 	case IsReceipt(in.Kind):
 		in.Direction = ""
 	case in.Direction != "":
-	case in.Kind == v1.InteractionReply || in.Kind == v1.InteractionUnsubscribed:
-		in.Direction = v1.Inbound // only the customer replies or unsubscribes
+	case in.Kind == v1.InteractionReply || in.Kind == v1.InteractionAutoReply || in.Kind == v1.InteractionUnsubscribed:
+		in.Direction = v1.Inbound // only the customer replies (in person or automatically) or unsubscribes
 	case in.Kind == v1.InteractionCallNoAnswer || in.Kind == v1.InteractionMessageSent:
 		in.Direction = v1.Outbound // only we call without an answer or send a message
 	}

@@ -44,10 +44,11 @@ const usage = `kubectl followup: record what happened with a lead, close it, lis
 review the week and simulate a policy change.
 
   kubectl followup record LEAD (--call (--no-answer|--connected) | --reply --quality N [--medium M] |
-                               --meeting | --bounce | --unsubscribe | --note) [--at T] [--touch KEY] [--id ID] [--by REP]
+                               --out-of-office [--until DAY] | --meeting | --bounce | --unsubscribe | --note)
+                               [--at T] [--touch KEY] [--id ID] [--by REP]
   kubectl followup won LEAD --value 12000 --currency USD [--at T] [--force]
   kubectl followup lost LEAD --reason price [--at T] [--force]
-  kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region] [-o table|json|csv] [-A]
+  kubectl followup report [--since 7d] [--by campaign|keyword|adgroup|region|variant] [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
   kubectl followup history (LEAD | --email X | --phone X | --company DOMAIN) [-A] [-o table|json]
   kubectl followup forget (--email X | --phone X)... [-n NS] [--dry-run] [--no-archive]

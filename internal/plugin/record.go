@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/autoreply"
 	"github.com/followup-io/followup-operator/internal/leadrecord"
 	"github.com/followup-io/followup-operator/internal/plugin/cliparse"
 )
@@ -20,16 +21,16 @@ import (
 // recordFlags are what `record` accepts.
 type recordFlags struct {
 	globals
-	call, noAnswer, connected, reply, meeting, bounce, unsubscribe, note bool
-	quality                                                              int
-	medium, at, touch, id, by                                            string
+	call, noAnswer, connected, reply, meeting, bounce, unsubscribe, note, outOfOffice bool
+	quality                                                                           int
+	medium, at, touch, id, by, until                                                  string
 }
 
 // interaction turns the flags into the entry to append, or says what is wrong.
 func (f *recordFlags) interaction(now time.Time) (v1.InteractionEntry, error) {
 	var in v1.InteractionEntry
 	kinds := map[string]bool{"--call": f.call, "--reply": f.reply, "--meeting": f.meeting, "--bounce": f.bounce,
-		"--unsubscribe": f.unsubscribe, "--note": f.note}
+		"--unsubscribe": f.unsubscribe, "--note": f.note, "--out-of-office": f.outOfOffice}
 	var set []string
 	for name, on := range kinds {
 		if on {
@@ -40,7 +41,10 @@ func (f *recordFlags) interaction(now time.Time) (v1.InteractionEntry, error) {
 		return in, usagef("--no-answer and --connected describe a call; add --call")
 	}
 	if len(set) != 1 {
-		return in, usagef("say what happened with exactly one of --call, --reply, --meeting, --bounce, --unsubscribe, --note")
+		return in, usagef("say what happened with exactly one of --call, --reply, --out-of-office, --meeting, --bounce, --unsubscribe, --note")
+	}
+	if f.until != "" && !f.outOfOffice {
+		return in, usagef("--until is the return day of an --out-of-office")
 	}
 	if f.quality != 0 && !f.reply {
 		return in, usagef("--quality rates a reply; add --reply")
@@ -60,6 +64,22 @@ func (f *recordFlags) interaction(now time.Time) (v1.InteractionEntry, error) {
 		}
 		q := int32(f.quality)
 		in.Kind, in.Direction, in.Quality = v1.InteractionReply, v1.Inbound, &q
+		medium, err := cliparse.Medium(f.medium)
+		if err != nil {
+			return in, usagef("--medium %v", err)
+		}
+		in.Medium = medium
+	case f.outOfOffice:
+		// An automatic reply: it pauses the cadence until the day given, else for the
+		// policy's outOfOffice.pause; it is not a reply and does not meet the SLA.
+		in.Kind, in.Direction = v1.InteractionAutoReply, v1.Inbound
+		if f.until != "" {
+			d, err := autoreply.ParseDate(f.until)
+			if err != nil {
+				return in, usagef("--until %v", err)
+			}
+			in.ReturnDate = d.String()
+		}
 		medium, err := cliparse.Medium(f.medium)
 		if err != nil {
 			return in, usagef("--medium %v", err)
@@ -97,6 +117,8 @@ func runRecord(ctx context.Context, args []string, env Env) error {
 	fs.BoolVar(&f.reply, "reply", false, "The contact replied.")
 	fs.IntVar(&f.quality, "quality", 0, "Reply quality: 1 polite, 2 information, 3 action.")
 	fs.StringVar(&f.medium, "medium", "", "Medium of a reply (email, whatsapp, phone...).")
+	fs.BoolVar(&f.outOfOffice, "out-of-office", false, "An automatic reply (out of office): pauses the cadence, is not a reply.")
+	fs.StringVar(&f.until, "until", "", "Return day of an --out-of-office (2006-01-02, the contact's zone); default the policy's pause.")
 	fs.BoolVar(&f.meeting, "meeting", false, "A meeting was booked.")
 	fs.BoolVar(&f.bounce, "bounce", false, "Mail to the contact bounced.")
 	fs.BoolVar(&f.unsubscribe, "unsubscribe", false, "The contact asked for no more messages.")
@@ -147,8 +169,17 @@ func derivedID(in v1.InteractionEntry) string {
 	if in.Quality != nil {
 		q = *in.Quality
 	}
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s|%s|%s|%d|%s|%s", in.Kind, in.At.UTC().Format(time.RFC3339), in.Medium, q, in.By, in.TouchKey))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s|%s|%s|%d|%s|%s%s", in.Kind, in.At.UTC().Format(time.RFC3339), in.Medium, q, in.By, in.TouchKey,
+		returnPart(in.ReturnDate)))
 	return "kubectl-" + hex.EncodeToString(sum[:8])
+}
+
+// returnPart keeps ids of entries without a return date as they were.
+func returnPart(d string) string {
+	if d == "" {
+		return ""
+	}
+	return "|" + d
 }
 
 // recordInteraction records one entry as an Interaction object, the same write the

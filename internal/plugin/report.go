@@ -29,7 +29,7 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	fs.BoolVar(&all, "A", false, "All namespaces.")
 	fs.BoolVar(&all, "all-namespaces", false, "All namespaces.")
 	fs.StringVar(&since, "since", "7d", "Window ending now (such as 7d or 48h).")
-	fs.StringVar(&by, "by", "campaign", "Group by campaign, keyword, adgroup or region.")
+	fs.StringVar(&by, "by", "campaign", "Group by campaign, keyword, adgroup, region or variant (A/B steps).")
 	fs.StringVar(&output, "o", "table", "Output: table, json or csv.")
 	fs.StringVar(&output, "output", "table", "Output: table, json or csv.")
 	pos, err := parse(fs, args)
@@ -45,9 +45,9 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	}
 	dim := measures.Dimension(by)
 	switch dim {
-	case measures.ByCampaign, measures.ByKeyword, measures.ByAdGroup, measures.ByRegion:
+	case measures.ByCampaign, measures.ByKeyword, measures.ByAdGroup, measures.ByRegion, "variant":
 	default:
-		return usagef("--by %q: want campaign, keyword, adgroup or region", by)
+		return usagef("--by %q: want campaign, keyword, adgroup, region or variant", by)
 	}
 	render, ok := renderers[output]
 	if !ok {
@@ -60,6 +60,9 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	var opts []client.ListOption
 	if !all {
 		opts = append(opts, client.InNamespace(ns))
+	}
+	if by == "variant" {
+		return reportVariants(ctx, c, opts, env.Out, output, now, window)
 	}
 	var leads v1.LeadList
 	if err := c.List(ctx, &leads, opts...); err != nil {

@@ -27,6 +27,7 @@ import (
 type simTouch struct {
 	Number  int32     `json:"number"`
 	Step    string    `json:"step"`
+	Variant string    `json:"variant,omitempty"` // the A/B variant the lead gets (stable per lead name)
 	Channel string    `json:"channel,omitempty"`
 	Due     time.Time `json:"due"`
 	Local   string    `json:"local"`
@@ -227,7 +228,7 @@ func summarise(l *v1.Lead, p *v1.FollowUpPolicySpec) simLead {
 	r := simLead{Name: l.Name, TimeZone: zone, Tier: l.Spec.Tier, SLA: l.Status.FirstResponse.Summary,
 		Replied: l.Status.Engagement.Replies > 0, Final: l.Status.Stage}
 	for _, t := range l.Status.Touches {
-		r.Touches = append(r.Touches, simTouch{Number: t.Number, Step: t.Step, Channel: t.Channel, Due: t.Due.UTC(),
+		r.Touches = append(r.Touches, simTouch{Number: t.Number, Step: t.Step, Variant: t.Variant, Channel: t.Channel, Due: t.Due.UTC(),
 			Local: t.Due.In(loc).Format("Mon 2006-01-02 15:04 MST"), Result: string(t.Result)})
 	}
 	if r.SLA == "" {
@@ -241,7 +242,11 @@ func printSimulation(w io.Writer, leads []simLead, sum simSummary) {
 	for _, l := range leads {
 		fmt.Fprintf(tw, "LEAD %s\t(%s, tier %s)\tfirst response: %s\tend: %s\n", l.Name, l.TimeZone, l.Tier, l.SLA, l.Final)
 		for _, t := range l.Touches {
-			fmt.Fprintf(tw, "  #%d %s\t%s\t%s\t%s\n", t.Number, t.Step, orDash(t.Channel), t.Local, t.Result)
+			step := t.Step
+			if t.Variant != "" {
+				step += " [" + t.Variant + "]"
+			}
+			fmt.Fprintf(tw, "  #%d %s\t%s\t%s\t%s\n", t.Number, step, orDash(t.Channel), t.Local, t.Result)
 		}
 	}
 	_ = tw.Flush()

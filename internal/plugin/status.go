@@ -67,6 +67,9 @@ func dueItems(leads []v1.Lead, until time.Time) []dueItem {
 			add("handed off: reply to the customer", l.Status.HandedOffAt.Time)
 		case l.Status.Phase == v1.PhaseAwaitingTask:
 			// the task above is what is due
+		case l.Status.Phase == v1.PhaseOutOfOffice && l.Status.OutOfOffice != nil:
+			// Listed however far off the return is: nobody should call a contact who is away.
+			items = append(items, dueItem{owner, l.Namespace, l.Name, l.Status.Stage, l.Status.OutOfOffice.Until.Time})
 		case l.Status.NextTouchAt != nil:
 			add("next touch: "+l.Status.Stage, l.Status.NextTouchAt.Time)
 		}
