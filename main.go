@@ -60,9 +60,9 @@ func main() {
 	flag.StringVar(&o.namespaces, "namespaces", "", "Comma-separated namespaces to watch; empty watches all.")
 	flag.StringVar(&o.leadSelector, "lead-selector", "",
 		"Label selector: only leads matching it are followed up (shards leads between installs).")
-	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", 4, "Leads reconciled in parallel.")
-	flag.Float64Var(&o.qps, "kube-api-qps", 50, "Client queries per second to the API server.")
-	flag.IntVar(&o.burst, "kube-api-burst", 100, "Client burst to the API server.")
+	flag.IntVar(&o.concurrency, "max-concurrent-reconciles", 16, "Leads reconciled in parallel.")
+	flag.Float64Var(&o.qps, "kube-api-qps", 200, "Client queries per second to the API server.")
+	flag.IntVar(&o.burst, "kube-api-burst", 400, "Client burst to the API server.")
 	zapOpts := zap.Options{Development: false}
 	flag.StringVar(&o.edgeAddr, "edge-bind-address", ":8082",
 		"Address of the inbound HTTP edge (lead intake, WhatsApp and CRM webhooks); 0 disables it.")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -14,12 +13,12 @@ import (
 )
 
 // ChannelLookup gives the senders a channel and its credentials. Channels come from the
-// cache; Secrets are read straight from the API server (Reader is the manager's API
-// reader), so the operator needs only `get` on Secrets and never caches every Secret of
-// the namespaces it watches.
+// cache; Secrets are read straight from the API server (the manager's API reader, kept
+// for a few seconds by a SecretCache), so the operator needs only `get` on Secrets and
+// never caches every Secret of the namespaces it watches.
 type ChannelLookup struct {
 	Channels client.Reader
-	Secrets  client.Reader
+	Secrets  *SecretCache
 }
 
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get
@@ -36,9 +35,9 @@ func (c ChannelLookup) Channel(ctx context.Context, namespace, name string) (*v1
 	if ch.Spec.CredentialsRef == nil {
 		return &ch, nil, nil
 	}
-	var s corev1.Secret
-	if err := c.Secrets.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ch.Spec.CredentialsRef.Name}, &s); err != nil {
+	data, err := c.Secrets.Data(ctx, types.NamespacedName{Namespace: namespace, Name: ch.Spec.CredentialsRef.Name})
+	if err != nil {
 		return &ch, nil, fmt.Errorf("channel %s: reading its Secret %q: %w", name, ch.Spec.CredentialsRef.Name, err)
 	}
-	return &ch, senders.Credentials(s.Data), nil
+	return &ch, senders.Credentials(data), nil
 }

@@ -69,7 +69,8 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 
 	// Senders find channels in the cache and read Secrets straight from the API server.
-	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: mgr.GetAPIReader()}, stats,
+	secrets := &SecretCache{Reader: mgr.GetAPIReader(), Clock: clk, TTL: DefaultSecretTTL}
+	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: secrets}, stats,
 		senders.WithMaxRateWait(o.MaxRateWait))
 
 	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), Recorder: recorder}).SetupWithManager(mgr); err != nil {

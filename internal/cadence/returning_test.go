@@ -54,4 +54,3 @@ func TestWelcomeBackWinsOverAVariant(t *testing.T) {
 		t.Fatalf("a new contact is in a variant: %+v", res.Touch)
 	}
 }
-

@@ -88,7 +88,7 @@ func policy(ns, channel string, firstAfter time.Duration) *v1.FollowUpPolicy {
 func campaign(ns, name, policy string, reps, leads int) *v1.Campaign {
 	c := &v1.Campaign{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 		Spec: v1.CampaignSpec{Source: v1.CampaignSource{Platform: v1.AdPlatform("GoogleAds"), CampaignID: "9000001",
-			AdGroups: []string{"fiber-lasers", "press-brakes"}, Keywords: []string{"fiber laser", "cnc laser cutter"}},
+			AdGroups: []string{"130000000042:fiber-lasers", "130000000043:press-brakes"}, Keywords: []string{"fiber laser", "cnc laser cutter"}},
 			Region: "eu", Policy: policy}}
 	capacity := int32(leads/reps + 1)
 	if capacity > 10000 {
