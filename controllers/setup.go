@@ -9,6 +9,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -25,6 +26,8 @@ type Options struct {
 	// CountSettle is how long a touch waits before it is written into its channel's
 	// counters; DefaultCountSettle when zero.
 	CountSettle time.Duration
+	// Links signs the action links of task and notice messages (nil: none).
+	Links *actionlink.Source
 }
 
 // Setup registers the field indexes, the senders and the four controllers with the
@@ -62,7 +65,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 
 	// Senders find channels in the cache and read Secrets straight from the API server.
 	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: mgr.GetAPIReader()}, stats,
-		senders.WithMaxRateWait(o.MaxRateWait))
+		senders.WithMaxRateWait(o.MaxRateWait), senders.WithActionLinks(o.Links))
 
 	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), Recorder: recorder}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the policy controller: %w", err)

@@ -213,7 +213,7 @@ type FormAnswer struct {
 // Unsubscribed) and our own contact (CallConnected, CallNoAnswer, MessageSent) are
 // different from receipts about a message we sent (Delivered, Read, DeliveryFailed,
 // Bounced): receipts are counted and may stop the cadence, but never count as contact.
-// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note
+// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note;Snoozed
 type InteractionKind string
 
 // Interaction kinds.
@@ -231,6 +231,9 @@ const (
 	InteractionUnsubscribed   InteractionKind = "Unsubscribed"
 	InteractionMeetingBooked  InteractionKind = "MeetingBooked"
 	InteractionNote           InteractionKind = "Note"
+	// InteractionSnoozed is a rep putting an open task (touchKey) off for an hour from
+	// at: its deadline, and so its reminders and escalation, move back. Not contact.
+	InteractionSnoozed InteractionKind = "Snoozed"
 )
 
 // Medium is the way an interaction travelled.

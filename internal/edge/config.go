@@ -23,6 +23,9 @@ type Config struct {
 	WhatsAppAppSecret string
 	// WhatsAppVerifyToken answers the subscription handshake (file whatsapp-verify-token).
 	WhatsAppVerifyToken string
+	// ActionLinkKeys sign and verify reps' action links (file action-link-key, one key
+	// per line: the first signs, every line verifies, so a rotation keeps old links).
+	ActionLinkKeys []string
 	// Namespaces the edge may write to; empty is all.
 	Namespaces []string
 	// MaxBody bounds a request body; 1 MiB when zero.
@@ -38,6 +41,7 @@ const (
 	fileGoogleKey           = "google-key"
 	fileWhatsAppAppSecret   = "whatsapp-app-secret"
 	fileWhatsAppVerifyToken = "whatsapp-verify-token"
+	fileActionLinkKey       = "action-link-key"
 )
 
 // LoadConfig reads the files of dir; missing files leave their endpoint closed.
@@ -61,6 +65,9 @@ func LoadConfig(dir string) (Config, error) {
 		return c, err
 	}
 	if c.GoogleKeys, err = read(fileGoogleKey); err != nil {
+		return c, err
+	}
+	if c.ActionLinkKeys, err = read(fileActionLinkKey); err != nil {
 		return c, err
 	}
 	one := func(name string) (string, error) {

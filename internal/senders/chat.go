@@ -11,7 +11,10 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/dispatch"
 )
@@ -124,10 +127,45 @@ func (r *Router) postChat(ctx context.Context, ch *v1.Channel, creds Credentials
 	return ChatAnswer(ch.Spec.Webhook.Format, answer)
 }
 
+// actions are the signed links a message about a lead carries: one per action on the
+// touch, and the rep's queue page. Empty when links are not configured.
+type actions struct {
+	Buttons []actionlink.Button
+	Queue   string
+}
+
+// linkLines renders the links as plain lines ("Connected: https://..."), which every
+// chat tool turns into clickable links.
+func (a actions) linkLines() string {
+	var b strings.Builder
+	for _, btn := range a.Buttons {
+		fmt.Fprintf(&b, "\n%s: %s", btn.Label, btn.URL)
+	}
+	if a.Queue != "" {
+		fmt.Fprintf(&b, "\nMy queue: %s", a.Queue)
+	}
+	return b.String()
+}
+
+// actionsFor signs the links for a message about touch on lead, addressed to owner.
+func (r *Router) actionsFor(lead types.NamespacedName, touch, owner string) actions {
+	b := r.links.Builder()
+	if !b.Enabled() {
+		return actions{}
+	}
+	now := r.clock.Now()
+	a := actions{Buttons: b.Buttons(lead.Namespace, lead.Name, touch, now)}
+	if owner != "" {
+		a.Queue = b.QueueURL(lead.Namespace, owner, now)
+	}
+	return a
+}
+
 // taskText tells a rep about a call task: the lead, the step, when it is due, and the
 // rendered script. Contact details stay in the Lead (kubectl followup show): a chat tool
-// is a third party, so only what the rendered script itself says goes there.
-func taskText(d dispatch.Delivery) string {
+// is a third party, so only what the rendered script itself says goes there. With links
+// configured, the rep records the outcome with a click; else with kubectl.
+func taskText(d dispatch.Delivery, a actions) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Call task for %s: lead %s/%s, step %s (touch %d), due %s.", d.Owner, d.Lead.Namespace, d.Lead.Name,
 		d.Step, d.Number, d.Due.UTC().Format("2006-01-02 15:04 MST"))
@@ -137,14 +175,23 @@ func taskText(d dispatch.Delivery) string {
 	if d.Message.Body != "" {
 		fmt.Fprintf(&b, "\n%s", d.Message.Body)
 	}
+	if len(a.Buttons) > 0 {
+		b.WriteString("\nRecord what happened (each link asks before it records):")
+		b.WriteString(a.linkLines())
+		return b.String()
+	}
 	fmt.Fprintf(&b, "\nWhen done: kubectl followup record %s -n %s --call --connected|--no-answer --touch %s",
 		d.Lead.Name, d.Lead.Namespace, d.Key)
 	return b.String()
 }
 
 // noticeText is an escalation or hand-off notice; it carries no contact data.
-func noticeText(n dispatch.Notice) string {
-	return fmt.Sprintf("[%s] lead %s/%s (owner %s): %s", n.Reason, n.Lead.Namespace, n.Lead.Name, n.Owner, n.Message)
+func noticeText(n dispatch.Notice, a actions) string {
+	s := fmt.Sprintf("[%s] lead %s/%s (owner %s): %s", n.Reason, n.Lead.Namespace, n.Lead.Name, n.Owner, n.Message)
+	if len(a.Buttons) > 0 {
+		s += "\nRecord what happened:" + a.linkLines()
+	}
+	return s
 }
 
 // ChatFormat converts a format name (tests, tools).

@@ -15,6 +15,7 @@ import (
 	"k8s.io/utils/clock"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/dispatch"
 )
@@ -35,7 +36,9 @@ type Router struct {
 
 	mu       sync.Mutex
 	limiters map[types.NamespacedName]*channelLimiter
-	pruned   time.Time
+	// links signs the action links in task and notice messages; nil: none.
+	links  *actionlink.Source
+	pruned time.Time
 }
 
 type channelLimiter struct {
@@ -55,6 +58,9 @@ func WithClock(c clock.PassiveClock) Option { return func(r *Router) { r.clock =
 
 // WithTLSConfig sets the TLS settings for SMTP (tests trust their own CA with it).
 func WithTLSConfig(c *tls.Config) Option { return func(r *Router) { r.tlsConfig = c } }
+
+// WithActionLinks makes task and notice messages carry signed action links.
+func WithActionLinks(s *actionlink.Source) Option { return func(r *Router) { r.links = s } }
 
 // WithMaxRateWait bounds the wait for a channel's rate limit.
 func WithMaxRateWait(d time.Duration) Option { return func(r *Router) { r.maxWait = d } }
@@ -112,7 +118,8 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	if d.Notify == "" {
 		return done
 	}
-	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task", taskText(d), d, nil)
+	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task",
+		taskText(d, r.actionsFor(d.Lead, d.Key, d.Owner)), d, nil)
 	if res.Outcome != cadence.Sent {
 		if res.Outcome == cadence.Permanent {
 			res.Outcome = cadence.Transient // a broken chat channel is fixed by ops; keep the task
@@ -128,7 +135,11 @@ func (r *Router) Notify(ctx context.Context, n dispatch.Notice) dispatch.Result 
 	if n.Channel == "" {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "no channel for the notice"}
 	}
-	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n),
+	a := actions{}
+	if n.Owner != "" {
+		a = r.actionsFor(n.Lead, n.TouchKey, n.Owner)
+	}
+	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n, a),
 		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})
 }
 
