@@ -99,7 +99,7 @@ func (r *Router) Dispatch(ctx context.Context, d dispatch.Delivery) dispatch.Res
 		switch ch.Spec.Type {
 		case v1.ChannelWebhook:
 			if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
-				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, strings.TrimSpace(d.Message.Subject+"\n"+d.Message.Body))
+				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, strings.TrimSpace(d.Message.Subject+"\n"+d.Message.Body), actions{})
 			}
 			return r.sendWebhook(ctx, ch, creds, d, nil)
 		case v1.ChannelSMTP:
@@ -118,8 +118,8 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	if d.Notify == "" {
 		return done
 	}
-	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task",
-		taskText(d, r.actionsFor(d.Lead, d.Key, d.Owner)), d, nil)
+	a := r.actionsFor(d.Lead, d.Key, d.Owner)
+	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task", taskText(d, a), a, d, nil)
 	if res.Outcome != cadence.Sent {
 		if res.Outcome == cadence.Permanent {
 			res.Outcome = cadence.Transient // a broken chat channel is fixed by ops; keep the task
@@ -139,13 +139,13 @@ func (r *Router) Notify(ctx context.Context, n dispatch.Notice) dispatch.Result 
 	if n.Owner != "" {
 		a = r.actionsFor(n.Lead, n.TouchKey, n.Owner)
 	}
-	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n, a),
+	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n, a), a,
 		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})
 }
 
 // notifyChannel posts text to a webhook channel: a chat format as a chat message, a
 // JSON webhook as a touch body with the notice.
-func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task bool, title, text string, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
+func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task bool, title, text string, a actions, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
 	ch, creds, res, ok := r.channel(ctx, ns, name)
 	if !ok {
 		return res
@@ -155,11 +155,11 @@ func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task b
 	}
 	return r.send(ctx, ch, ns, func() dispatch.Result {
 		if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
-			return r.postChat(ctx, ch, creds, key, title, text)
+			return r.postChat(ctx, ch, creds, key, title, text, a)
 		}
 		d.Key, d.Channel = key, name
 		d.Task = task
-		d.Message.Subject, d.Message.Body = title, text
+		d.Message.Subject, d.Message.Body = title, text+a.linkLines()
 		return r.sendWebhook(ctx, ch, creds, d, notice)
 	})
 }
