@@ -21,12 +21,24 @@ const (
 	// around (an unknown tier, a submission time in the future, undeclared vars).
 	ConditionValid = "Valid"
 
+	// ConditionConversionUploaded says whether a won lead reached the ad platform as an
+	// offline conversion (present only for won leads of campaigns that upload).
+	ConditionConversionUploaded = "ConversionUploaded"
+
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
 )
 
 // Condition reasons (CamelCase, as the API conventions ask).
 const (
+	// Reasons of ConversionUploaded.
+	ReasonUploaded           = "Uploaded"
+	ReasonUploadRetrying     = "UploadRetrying"
+	ReasonUploadFailed       = "UploadFailed"
+	ReasonNoConversionID     = "NoClickIDOrContact"
+	ReasonNoConversionValue  = "NoConversionValue"
+	ReasonCredentialsMissing = "CredentialsMissing"
+
 	ReasonValid              = "Valid"
 	ReasonProgressing        = "Progressing"
 	ReasonInvalidTemplate    = "InvalidTemplate"

@@ -393,6 +393,24 @@ type TouchRecord struct {
 	Message string `json:"message,omitempty"`
 }
 
+// ConversionUploadStatus is the offline-conversion upload of a won lead. Attempts and
+// the next attempt live here so the backoff survives restarts.
+type ConversionUploadStatus struct {
+	// attempts made so far.
+	// +optional
+	Attempts int32 `json:"attempts,omitempty"`
+	// nextAttemptAt is when a failed upload is tried again.
+	// +optional
+	NextAttemptAt *metav1.Time `json:"nextAttemptAt,omitempty"`
+	// uploadedAt is when the platform accepted the conversion.
+	// +optional
+	UploadedAt *metav1.Time `json:"uploadedAt,omitempty"`
+	// requestId is the platform's id of the accepted request.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	RequestID string `json:"requestId,omitempty"`
+}
+
 // SLAState is the first-response SLA state.
 // +kubebuilder:validation:Enum=Pending;Met;Breached
 type SLAState string
@@ -521,6 +539,11 @@ type LeadStatus struct {
 	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
 	// +optional
 	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
+
+	// conversionUpload is where the upload of a won lead to the ad platform stands (the
+	// ConversionUploaded condition says the result).
+	// +optional
+	ConversionUpload *ConversionUploadStatus `json:"conversionUpload,omitempty"`
 
 	// interactions are the most recent entries of the lead's record, folded in from
 	// Interaction objects (which are then removed), oldest first.
