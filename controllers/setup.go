@@ -78,6 +78,10 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		Sends: NewSendQueue(clk, false), Loads: loads}).SetupWithManager(mgr, o.Concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
 	}
+	if err := (&ConversionReconciler{Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: recorder,
+		Clock: clk}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the conversion upload controller: %w", err)
+	}
 	if err := (&CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Loads: loads}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the campaign controller: %w", err)
 	}

@@ -267,4 +267,5 @@ func jsonB64(s string) ([]byte, error) {
 	}
 	return base64URL.DecodeString(s)
 }
+
 var base64URL = base64.URLEncoding
