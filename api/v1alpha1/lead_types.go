@@ -213,7 +213,7 @@ type FormAnswer struct {
 // Unsubscribed) and our own contact (CallConnected, CallNoAnswer, MessageSent) are
 // different from receipts about a message we sent (Delivered, Read, DeliveryFailed,
 // Bounced): receipts are counted and may stop the cadence, but never count as contact.
-// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note;Snoozed
+// +kubebuilder:validation:Enum=Reply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note;Snoozed;OrderConfirmed;OrderShipped;OrderDelivered;ReturnOpened
 type InteractionKind string
 
 // Interaction kinds.
@@ -234,7 +234,29 @@ const (
 	// InteractionSnoozed is a rep putting an open task (touchKey) off for an hour from
 	// at: its deadline, and so its reminders and escalation, move back. Not contact.
 	InteractionSnoozed InteractionKind = "Snoozed"
+	// Order events from a shop or ERP (after-sales): recorded on the lead with the order
+	// reference; never contact, never a reply.
+	InteractionOrderConfirmed InteractionKind = "OrderConfirmed"
+	InteractionOrderShipped   InteractionKind = "OrderShipped"
+	InteractionOrderDelivered InteractionKind = "OrderDelivered"
+	InteractionReturnOpened   InteractionKind = "ReturnOpened"
 )
+
+// OrderRef is the order an after-sales event is about.
+type OrderRef struct {
+	// id of the order in the shop or ERP.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	ID string `json:"id"`
+	// carrier of a shipment (DHL, UPS...).
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Carrier string `json:"carrier,omitempty"`
+	// tracking number of a shipment.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	Tracking string `json:"tracking,omitempty"`
+}
 
 // Medium is the way an interaction travelled.
 // +kubebuilder:validation:Enum=Email;Phone;WhatsApp;LinkedIn;Chat;Meeting;Web;Other
@@ -289,6 +311,9 @@ type InteractionEntry struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	By string `json:"by,omitempty"`
+	// order is the order an after-sales event (OrderShipped...) is about.
+	// +optional
+	Order *OrderRef `json:"order,omitempty"`
 }
 
 // OutcomeResult is how a lead closed.

@@ -74,6 +74,9 @@ func secretsChanged(a, b *Config) []string {
 	if !slices.Equal(a.GoogleKeys, b.GoogleKeys) {
 		changed = append(changed, fileGoogleKey)
 	}
+	if !slices.Equal(a.OrderSecrets, b.OrderSecrets) {
+		changed = append(changed, fileOrderSecret)
+	}
 	if !slices.Equal(a.ActionLinkKeys, b.ActionLinkKeys) {
 		changed = append(changed, fileActionLinkKey)
 	}
