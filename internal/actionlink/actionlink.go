@@ -242,13 +242,27 @@ type Button struct {
 	URL    string
 }
 
-// Buttons are the links of every recording action on a touch; nil when disabled.
+// For is the actions offered on a touch: snoozing needs an open task to put off.
+func For(touch string) []Action {
+	if touch != "" {
+		return Actions
+	}
+	out := make([]Action, 0, len(Actions))
+	for _, a := range Actions {
+		if a != Snooze {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Buttons are the links of every action offered on a touch (For); nil when disabled.
 func (b Builder) Buttons(ns, lead, touch string, now time.Time) []Button {
 	if !b.Enabled() {
 		return nil
 	}
 	out := make([]Button, 0, len(Actions))
-	for _, a := range Actions {
+	for _, a := range For(touch) {
 		out = append(out, Button{Action: a, Label: a.Label(), URL: b.ActionURL(ns, lead, touch, a, now)})
 	}
 	return out

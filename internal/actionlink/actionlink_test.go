@@ -165,3 +165,18 @@ func TestRecordMapsActionsOntoTheLeadAPI(t *testing.T) {
 		t.Error("a queue link recorded something")
 	}
 }
+
+func TestSnoozeIsOfferedOnlyOnATask(t *testing.T) {
+	b := Builder{Base: "https://e", Key: key}
+	if n := len(b.Buttons("ns", "l", "", now)); n != len(Actions)-1 {
+		t.Errorf("without a task: %d buttons", n)
+	}
+	for _, btn := range b.Buttons("ns", "l", "", now) {
+		if btn.Action == Snooze {
+			t.Error("snooze offered without a task")
+		}
+	}
+	if n := len(b.Buttons("ns", "l", "k", now)); n != len(Actions) {
+		t.Errorf("on a task: %d buttons", n)
+	}
+}

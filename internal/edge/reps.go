@@ -62,7 +62,7 @@ func (s *Server) repPage(w http.ResponseWriter, r *http.Request) {
 			if !it.When.IsZero() {
 				row.Due = it.When.UTC().Format("2006-01-02 15:04 MST")
 			}
-			for _, a := range actionlink.Actions {
+			for _, a := range actionlink.For(it.TouchKey) {
 				// The page's own links live as long as the page's link does.
 				link := actionlink.Link{Namespace: it.Namespace, Subject: it.Name, TouchKey: it.TouchKey, Action: a, Expires: l.Expires}
 				row.Buttons = append(row.Buttons, actionlink.Button{Action: a, Label: a.Label(),
