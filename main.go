@@ -25,6 +25,7 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/edge"
 )
 
@@ -42,6 +43,8 @@ type options struct {
 	burst            int
 	edgeAddr         string
 	edgeConfigDir    string
+	edgePublicURL    string
+	actionLinkTTL    time.Duration
 	countSettle      time.Duration
 	// archiveDSN is the PostgreSQL lead archive; empty: nothing is archived.
 	archiveDSN string
@@ -68,6 +71,10 @@ func main() {
 		"Address of the inbound HTTP edge (lead intake, WhatsApp and CRM webhooks); 0 disables it.")
 	flag.StringVar(&o.edgeConfigDir, "edge-config-dir", "",
 		"Directory of the edge's secrets (intake-token, google-key, whatsapp-app-secret, whatsapp-verify-token).")
+	flag.StringVar(&o.edgePublicURL, "edge-public-url", "",
+		"Public base URL of the edge (https://followup.example.com): task and notice messages carry signed action links to it "+
+			"when it is set and the edge's secrets hold action-link-key.")
+	flag.DurationVar(&o.actionLinkTTL, "action-link-ttl", actionlink.DefaultTTL, "How long a rep's action link works.")
 	flag.DurationVar(&o.countSettle, "channel-count-settle", controllers.DefaultCountSettle,
 		"How long a sent touch waits before it is written into its channel's counters (the result write must land first).")
 	flag.StringVar(&o.archiveDSN, "archive-dsn", os.Getenv(archive.EnvDSN),
@@ -119,10 +126,12 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency, CountSettle: o.countSettle, Archive: store}); err != nil {
+	links := actionlink.NewSource(o.edgePublicURL, o.actionLinkTTL)
+	if err := controllers.Setup(mgr, controllers.Options{Concurrency: o.concurrency, CountSettle: o.countSettle, Archive: store, Links: links}); err != nil {
 		return err
 	}
-	if err := edge.Setup(mgr, edge.Options{Addr: o.edgeAddr, ConfigDir: o.edgeConfigDir, Namespaces: splitList(o.namespaces)}); err != nil {
+	if err := edge.Setup(mgr, edge.Options{Addr: o.edgeAddr, ConfigDir: o.edgeConfigDir, Namespaces: splitList(o.namespaces),
+		Links: links}); err != nil {
 		return err
 	}
 

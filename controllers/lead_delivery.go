@@ -44,11 +44,22 @@ func (r *LeadReconciler) touchJob(l *v1.Lead, g *gather.Gathered, t *cadence.Tou
 // noticeJob makes a notice a send.
 func (r *LeadReconciler) noticeJob(l *v1.Lead, n v1.NoticeRecord) sendJob {
 	notice := dispatch.Notice{Key: n.Key, Lead: client.ObjectKeyFromObject(l), Channel: n.Channel, Owner: l.Status.Owner,
-		Reason: string(n.Reason), Message: n.Message}
+		Reason: string(n.Reason), Message: n.Message, TouchKey: openTask(l)}
 	return sendJob{key: n.Key, lead: notice.Lead, lane: l.Namespace + "/" + n.Channel, run: func(ctx context.Context) sendResult {
 		res := r.Dispatcher.Notify(ctx, notice)
 		return sendResult{notice: true, outcome: res.Outcome, message: res.Message}
 	}}
+}
+
+// openTask is the key of the lead's open task (the newest one assigned and not done):
+// a notice's action links record the rep's call on it.
+func openTask(l *v1.Lead) string {
+	for i := len(l.Status.Touches) - 1; i >= 0; i-- {
+		if l.Status.Touches[i].Result == v1.TouchTaskAssigned {
+			return l.Status.Touches[i].Key
+		}
+	}
+	return ""
 }
 
 // render fills a touch's template; problem says why it cannot be sent.

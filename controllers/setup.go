@@ -10,6 +10,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -29,6 +30,8 @@ type Options struct {
 	// Archive is the PostgreSQL lead archive; nil: no lead is archived, campaign
 	// measures count live leads only, and returning contacts are found among live leads.
 	Archive *archive.Store
+	// Links signs the action links of task and notice messages (nil: none).
+	Links *actionlink.Source
 }
 
 // Setup registers the field indexes, the senders and the four controllers with the
@@ -71,7 +74,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	// Senders find channels in the cache and read Secrets straight from the API server.
 	secrets := &SecretCache{Reader: mgr.GetAPIReader(), Clock: clk, TTL: DefaultSecretTTL}
 	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: secrets}, stats,
-		senders.WithMaxRateWait(o.MaxRateWait))
+		senders.WithMaxRateWait(o.MaxRateWait), senders.WithActionLinks(o.Links))
 
 	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), Recorder: recorder}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the policy controller: %w", err)
@@ -87,6 +90,10 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 	if err := leadReconciler.SetupWithManager(mgr, o.Concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
+	}
+	if err := (&ConversionReconciler{Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: recorder,
+		Clock: clk}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the conversion upload controller: %w", err)
 	}
 	campaigns := &CampaignReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Loads: loads}
 	if o.Archive != nil {

@@ -44,10 +44,12 @@ echo dev-token >"$dev/edge/intake-token"
 echo dev-google-key >"$dev/edge/google-key"
 echo dev-verify >"$dev/edge/whatsapp-verify-token"
 echo dev-app-secret >"$dev/edge/whatsapp-app-secret"
+# Signs the reps' action links in task and notice messages (docs/inbound.md).
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dev/edge/action-link-key"
 edge="http://${EDGE_ADDR:-127.0.0.1:18082}"
 
 bin/manager --leader-elect=false \
-  --edge-bind-address="${EDGE_ADDR:-127.0.0.1:18082}" --edge-config-dir="$dev/edge" \
+  --edge-bind-address="${EDGE_ADDR:-127.0.0.1:18082}" --edge-config-dir="$dev/edge" --edge-public-url="$edge" \
   --metrics-bind-address="${METRICS_ADDR:-127.0.0.1:18080}" \
   --health-probe-bind-address="${PROBE_ADDR:-127.0.0.1:18081}" \
   "${OPERATOR_ARGS[@]:-}" >"$dev/operator.log" 2>&1 &
@@ -77,11 +79,31 @@ pids+=($!)
 post 24 "$lead_path/gamma-replies/interactions" '{"id":"wa-1","kind":"reply","medium":"whatsapp","text":"What is the lead time?"}' &
 pids+=($!)
 
+# delta-hot's owner hears of the hand-off in the demo chat, with action buttons; the rep
+# opens "Meeting booked" (a confirmation page: a link preview records nothing) and
+# presses its button (the POST records MeetingBooked through the edge).
+click() {
+  for _ in $(seq 1 120); do
+    url=$(grep -o '"Meeting booked" http[^ ]*lead=delta-hot[^ ]*' "$dev/receiver.log" 2>/dev/null | head -1 | cut -d' ' -f3 || true)
+    if [[ -n "$url" ]]; then
+      curl -sS -o /dev/null -w "rep: GET Meeting booked link for delta-hot -> %{http_code} (confirmation page)\n" "$url" >>"$dev/edge.log" 2>&1
+      curl -sS -o /dev/null -w "rep: POST Meeting booked for delta-hot -> %{http_code}\n" -X POST "$url" >>"$dev/edge.log" 2>&1
+      curl -sS -o /dev/null -w "rep: POST it again -> %{http_code} (already recorded)\n" -X POST "$url" >>"$dev/edge.log" 2>&1
+      return
+    fi
+    sleep 1
+  done
+}
+click &
+pids+=($!)
+
 cat <<MSG
 
 The operator is running against a local control plane (logs: $dev/operator.log).
 Touches really go out: a loopback receiver prints each delivery ($dev/receiver.log).
 Replies and a new web lead come in through the inbound edge at $edge (token dev-token).
+The hand-off notice in the demo chat carries action buttons; the demo clicks delta-hot's
+"Meeting booked" like a rep would ($dev/edge.log).
 In another terminal:
 
   export KUBECONFIG=$kubeconfig

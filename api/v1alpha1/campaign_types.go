@@ -60,6 +60,11 @@ type CampaignSpec struct {
 	// +optional
 	Intake *CampaignIntake `json:"intake,omitempty"`
 
+	// conversionUpload sends the campaign's won leads back to Google Ads as offline
+	// conversions (the Data Manager API's events.ingest).
+	// +optional
+	ConversionUpload *ConversionUpload `json:"conversionUpload,omitempty"`
+
 	// window is the period the measures cover, ending now.
 	// +optional
 	// +kubebuilder:default="168h"
@@ -67,6 +72,39 @@ type CampaignSpec struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="window must be a positive duration such as 168h"
 	Window *metav1.Duration `json:"window,omitempty"`
+}
+
+// ConversionUpload says where won leads are uploaded as offline conversions.
+// +kubebuilder:validation:XValidation:rule="!has(self.endpoint) || self.endpoint.startsWith('https://') || self.endpoint.startsWith('http://127.0.0.1') || self.endpoint.startsWith('http://localhost')",message="endpoint must be an https:// URL (plain http only on loopback, for tests)"
+type ConversionUpload struct {
+	// customerId is the Google Ads account (operating account) that receives the
+	// conversions, digits only (1234567890).
+	// +kubebuilder:validation:MaxLength=20
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{6,20}$')",message="customerId must be the Google Ads account id as digits, such as 1234567890"
+	CustomerID string `json:"customerId"`
+
+	// loginCustomerId is the manager account the credentials log in through, when
+	// that is not the customerId itself.
+	// +optional
+	// +kubebuilder:validation:MaxLength=20
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{6,20}$')",message="loginCustomerId must be a Google Ads account id as digits"
+	LoginCustomerID string `json:"loginCustomerId,omitempty"`
+
+	// conversionAction is the id of the Google Ads conversion action (type UPLOAD_CLICKS
+	// or a lead conversion) the won deals count as.
+	// +kubebuilder:validation:MaxLength=20
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{1,20}$')",message="conversionAction must be the conversion action's numeric id"
+	ConversionAction string `json:"conversionAction"`
+
+	// credentialsRef is the Secret holding the API credentials: key
+	// service-account.json (a Google service account key with the datamanager scope),
+	// else access-token (an OAuth access token kept fresh by another tool).
+	CredentialsRef SecretKeyRef `json:"credentialsRef"`
+
+	// endpoint overrides the API's base URL (https://datamanager.googleapis.com).
+	// +optional
+	// +kubebuilder:validation:MaxLength=200
+	Endpoint string `json:"endpoint,omitempty"`
 }
 
 // CampaignSource identifies the ad campaign. Google Ads lead form webhooks find their

@@ -24,6 +24,9 @@ const (
 	// ConditionChannelsReady (policies) says whether every channel the policy names can
 	// deliver; False lists those that cannot. Ready goes False only when none can.
 	ConditionChannelsReady = "ChannelsReady"
+	// ConditionConversionUploaded says whether a won lead reached the ad platform as an
+	// offline conversion (present only for won leads of campaigns that upload).
+	ConditionConversionUploaded = "ConversionUploaded"
 
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
@@ -31,6 +34,14 @@ const (
 
 // Condition reasons (CamelCase, as the API conventions ask).
 const (
+	// Reasons of ConversionUploaded.
+	ReasonUploaded           = "Uploaded"
+	ReasonUploadRetrying     = "UploadRetrying"
+	ReasonUploadFailed       = "UploadFailed"
+	ReasonNoConversionID     = "NoClickIDOrContact"
+	ReasonNoConversionValue  = "NoConversionValue"
+	ReasonCredentialsMissing = "CredentialsMissing"
+
 	ReasonValid           = "Valid"
 	ReasonProgressing     = "Progressing"
 	ReasonInvalidTemplate = "InvalidTemplate"

@@ -218,7 +218,7 @@ type FormAnswer struct {
 // Bounced): receipts are counted and may stop the cadence, but never count as contact.
 // AutoReply is an automatic answer (out-of-office, vacation responder): never a reply,
 // never contact; it pauses the cadence until returnDate (or the policy's pause).
-// +kubebuilder:validation:Enum=Reply;AutoReply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note
+// +kubebuilder:validation:Enum=Reply;AutoReply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note;Snoozed;OrderConfirmed;OrderShipped;OrderDelivered;ReturnOpened
 type InteractionKind string
 
 // Interaction kinds.
@@ -238,7 +238,32 @@ const (
 	InteractionUnsubscribed   InteractionKind = "Unsubscribed"
 	InteractionMeetingBooked  InteractionKind = "MeetingBooked"
 	InteractionNote           InteractionKind = "Note"
+	// InteractionSnoozed is a rep putting an open task (touchKey) off for an hour from
+	// at: its deadline, and so its reminders and escalation, move back. Not contact.
+	InteractionSnoozed InteractionKind = "Snoozed"
+	// Order events from a shop or ERP (after-sales): recorded on the lead with the order
+	// reference; never contact, never a reply.
+	InteractionOrderConfirmed InteractionKind = "OrderConfirmed"
+	InteractionOrderShipped   InteractionKind = "OrderShipped"
+	InteractionOrderDelivered InteractionKind = "OrderDelivered"
+	InteractionReturnOpened   InteractionKind = "ReturnOpened"
 )
+
+// OrderRef is the order an after-sales event is about.
+type OrderRef struct {
+	// id of the order in the shop or ERP.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	ID string `json:"id"`
+	// carrier of a shipment (DHL, UPS...).
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Carrier string `json:"carrier,omitempty"`
+	// tracking number of a shipment.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	Tracking string `json:"tracking,omitempty"`
+}
 
 // Medium is the way an interaction travelled.
 // +kubebuilder:validation:Enum=Email;Phone;WhatsApp;LinkedIn;Chat;Meeting;Web;Other
@@ -300,6 +325,9 @@ type InteractionEntry struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	By string `json:"by,omitempty"`
+	// order is the order an after-sales event (OrderShipped...) is about.
+	// +optional
+	Order *OrderRef `json:"order,omitempty"`
 }
 
 // OutcomeResult is how a lead closed.
@@ -406,6 +434,24 @@ type TouchRecord struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=512
 	Message string `json:"message,omitempty"`
+}
+
+// ConversionUploadStatus is the offline-conversion upload of a won lead. Attempts and
+// the next attempt live here so the backoff survives restarts.
+type ConversionUploadStatus struct {
+	// attempts made so far.
+	// +optional
+	Attempts int32 `json:"attempts,omitempty"`
+	// nextAttemptAt is when a failed upload is tried again.
+	// +optional
+	NextAttemptAt *metav1.Time `json:"nextAttemptAt,omitempty"`
+	// uploadedAt is when the platform accepted the conversion.
+	// +optional
+	UploadedAt *metav1.Time `json:"uploadedAt,omitempty"`
+	// requestId is the platform's id of the accepted request.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	RequestID string `json:"requestId,omitempty"`
 }
 
 // SLAState is the first-response SLA state.
@@ -541,6 +587,11 @@ type LeadStatus struct {
 	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
 	// +optional
 	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
+
+	// conversionUpload is where the upload of a won lead to the ad platform stands (the
+	// ConversionUploaded condition says the result).
+	// +optional
+	ConversionUpload *ConversionUploadStatus `json:"conversionUpload,omitempty"`
 
 	// interactions are the most recent entries of the lead's record, folded in from
 	// Interaction objects (which are then removed), oldest first.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -51,6 +52,19 @@ func summary(body []byte) string {
 		return fmt.Sprintf("%d bytes", len(body))
 	}
 	if t, ok := m["text"].(string); ok { // Slack
+		// Block Kit buttons (a rep's action links) as one line each, so the demo can
+		// click one the way a rep would.
+		if blocks, ok := m["blocks"].([]any); ok {
+			t, _, _ = strings.Cut(t, "\nConnected: ") // the fallback text repeats the links
+			for _, b := range blocks {
+				els, _ := b.(map[string]any)["elements"].([]any)
+				for _, e := range els {
+					btn, _ := e.(map[string]any)
+					label, _ := btn["text"].(map[string]any)["text"].(string)
+					t += fmt.Sprintf("\n    button %q %v", label, btn["url"])
+				}
+			}
+		}
 		return t
 	}
 	out := ""

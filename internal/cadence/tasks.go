@@ -42,6 +42,9 @@ func (t *transition) overdueTask(tr *v1.TouchRecord, step v1.Step) (skipped bool
 	if tr.TaskDeadline == nil {
 		tr.TaskDeadline = metaTime(t.team.Add(tr.Due.Time, window))
 	}
+	if until := snoozedUntil(t.entries, tr.Key); until.After(tr.TaskDeadline.Time) {
+		tr.TaskDeadline = metaTime(until)
+	}
 	actions := step.OnTaskOverdue
 	if len(actions) == 0 {
 		actions = DefaultOverdueActions
@@ -87,4 +90,21 @@ func (t *transition) taskOverdue() bool {
 		}
 	}
 	return false
+}
+
+// SnoozeFor is how long a rep's snooze (a Snoozed interaction) puts a task off.
+const SnoozeFor = time.Hour
+
+// snoozedUntil is the end of the latest snooze of the task with this key: SnoozeFor
+// after each Snoozed entry naming it. Zero when it was never snoozed.
+func snoozedUntil(entries []v1.InteractionEntry, key string) time.Time {
+	var until time.Time
+	for _, in := range entries {
+		if in.Kind == v1.InteractionSnoozed && in.TouchKey == key {
+			if end := in.At.Add(SnoozeFor); end.After(until) {
+				until = end
+			}
+		}
+	}
+	return until
 }

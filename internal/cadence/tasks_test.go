@@ -115,3 +115,27 @@ func TestRecordedCallClosesAnOverdueTask(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestSnoozePutsTheTaskOffAnHour: a rep snoozing the task at 11:30 moves its deadline
+// from 12:00 to 12:30; the reminder comes then, not before.
+func TestSnoozePutsTheTaskOffAnHour(t *testing.T) {
+	in, res := taskLead(t, []v1.TaskOverdueAction{v1.OverdueRemind, v1.OverdueEscalate})
+	in.Lead.Status.Interactions = []v1.InteractionEntry{{ID: "s", At: metav1.NewTime(at("2026-11-16T11:30:00Z")),
+		Kind: v1.InteractionSnoozed, TouchKey: in.Lead.Status.Touches[0].Key}}
+	in.Now = at("2026-11-16T11:30:00Z")
+	res = decide(t, in)
+	if !res.NextAt.Equal(at("2026-11-16T12:30:00Z")) || len(res.Notices) != 0 {
+		t.Fatalf("after the snooze the lead wakes at %s with %d notices, want 12:30 and none", res.NextAt, len(res.Notices))
+	}
+	in.Now = at("2026-11-16T12:00:00Z")
+	if res = decide(t, in); len(res.Notices) != 0 {
+		t.Fatalf("reminded at the old deadline despite the snooze: %+v", res.Notices)
+	}
+	in.Now = at("2026-11-16T12:30:00Z")
+	if res = decide(t, in); len(res.Notices) != 1 || res.Notices[0].Reason != v1.NoticeTaskOverdue {
+		t.Fatalf("no reminder when the snooze ran out: %+v", res.Notices)
+	}
+	if tr := in.Lead.Status.Touches[0]; tr.Result != v1.TouchTaskAssigned {
+		t.Errorf("a snooze closed the task: %+v", tr)
+	}
+}

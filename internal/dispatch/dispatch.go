@@ -60,6 +60,8 @@ type Notice struct {
 	Owner   string
 	Reason  string
 	Message string
+	// TouchKey is the lead's open task, if any: the notice's action links record on it.
+	TouchKey string
 }
 
 // Dispatcher performs touches and notices.

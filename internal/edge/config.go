@@ -23,6 +23,12 @@ type Config struct {
 	WhatsAppAppSecret string
 	// WhatsAppVerifyToken answers the subscription handshake (file whatsapp-verify-token).
 	WhatsAppVerifyToken string
+	// ActionLinkKeys sign and verify reps' action links (file action-link-key, one key
+	// per line: the first signs, every line verifies, so a rotation keeps old links).
+	ActionLinkKeys []string
+	// OrderSecrets sign shops' and ERPs' order webhooks (file order-webhook-secret, one
+	// per line; every line verifies).
+	OrderSecrets []string
 	// Namespaces the edge may write to; empty is all.
 	Namespaces []string
 	// MaxBody bounds a request body; 1 MiB when zero.
@@ -38,6 +44,8 @@ const (
 	fileGoogleKey           = "google-key"
 	fileWhatsAppAppSecret   = "whatsapp-app-secret"
 	fileWhatsAppVerifyToken = "whatsapp-verify-token"
+	fileActionLinkKey       = "action-link-key"
+	fileOrderSecret         = "order-webhook-secret"
 )
 
 // LoadConfig reads the files of dir; missing files leave their endpoint closed.
@@ -61,6 +69,12 @@ func LoadConfig(dir string) (Config, error) {
 		return c, err
 	}
 	if c.GoogleKeys, err = read(fileGoogleKey); err != nil {
+		return c, err
+	}
+	if c.ActionLinkKeys, err = read(fileActionLinkKey); err != nil {
+		return c, err
+	}
+	if c.OrderSecrets, err = read(fileOrderSecret); err != nil {
 		return c, err
 	}
 	one := func(name string) (string, error) {

@@ -54,6 +54,8 @@ const (
 	googleKey   = "gkey-0c1d"
 	appSecret   = "wa-app-secret"
 	verifyToken = "verify-me"
+	linkKey     = "link-key-5e3f"
+	orderSecret = "order-s3cret"
 	ns          = "edge"
 	maxBody     = 64 << 10
 	// teamA and teamB are two more tenants the edge serves, side by side.
@@ -151,6 +153,7 @@ func replica(ctx context.Context) (*edge.Server, client.Client, error) {
 		Log: funcr.New(func(prefix, args string) { logs.add(prefix + " " + args) }, funcr.Options{}),
 		Config: edge.Config{IntakeTokens: []string{"old-token", token}, GoogleKeys: []string{googleKey},
 			WhatsAppAppSecret: appSecret, WhatsAppVerifyToken: verifyToken, Namespaces: []string{ns, teamA, teamB}, MaxBody: maxBody,
+			ActionLinkKeys: []string{linkKey}, OrderSecrets: []string{orderSecret},
 			TenantSecretTTL: 100 * time.Millisecond}}
 	return s, mgr.GetClient(), nil
 }

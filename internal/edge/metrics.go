@@ -34,6 +34,12 @@ func endpointOf(r *http.Request) string {
 		return "interactions"
 	case strings.HasSuffix(p, "/whatsapp"):
 		return "whatsapp"
+	case strings.HasSuffix(p, "/orders"):
+		return orderEndpoint
+	case p == "/act":
+		return actionEndpoint
+	case strings.HasPrefix(p, "/reps/"):
+		return "rep-page"
 	}
 	return "other"
 }

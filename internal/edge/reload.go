@@ -18,6 +18,9 @@ type SecretsWatcher struct {
 	Server   *Server
 	Interval time.Duration // 5 s when zero
 	Log      logr.Logger
+	// OnChange, when set, is told of every reloaded configuration (the senders' action
+	// link signer follows the key file this way).
+	OnChange func(Config)
 }
 
 // Start polls until ctx ends.
@@ -48,6 +51,9 @@ func (sw *SecretsWatcher) Start(ctx context.Context) error {
 		next.Namespaces, next.MaxBody = cur.Namespaces, cur.MaxBody
 		if changed := secretsChanged(cur, &next); len(changed) > 0 {
 			sw.Server.SetConfig(next)
+			if sw.OnChange != nil {
+				sw.OnChange(next)
+			}
 			// Names of what changed and how many values each holds; never a value.
 			sw.Log.Info("edge secrets reloaded", "changed", changed, "intakeTokens", len(next.IntakeTokens),
 				"googleKeys", len(next.GoogleKeys), "whatsappAppSecret", next.WhatsAppAppSecret != "",
@@ -67,6 +73,12 @@ func secretsChanged(a, b *Config) []string {
 	}
 	if !slices.Equal(a.GoogleKeys, b.GoogleKeys) {
 		changed = append(changed, fileGoogleKey)
+	}
+	if !slices.Equal(a.OrderSecrets, b.OrderSecrets) {
+		changed = append(changed, fileOrderSecret)
+	}
+	if !slices.Equal(a.ActionLinkKeys, b.ActionLinkKeys) {
+		changed = append(changed, fileActionLinkKey)
 	}
 	if a.WhatsAppAppSecret != b.WhatsAppAppSecret {
 		changed = append(changed, fileWhatsAppAppSecret)

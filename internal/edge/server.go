@@ -66,6 +66,9 @@ func (s *Server) Handler() http.Handler {
 				s.fail(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "use GET (verification) or POST (events)")
 			}
 		})
+		m.HandleFunc("/v1/namespaces/{namespace}/orders", s.only(http.MethodPost, s.orderEvent))
+		m.HandleFunc("/act", s.action)
+		m.HandleFunc("/reps/{name}", s.repPage)
 		m.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 		m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusNotFound, "NotFound", "no such endpoint; see docs/inbound.md")

@@ -3,6 +3,7 @@ package edge
 import (
 	"context"
 	"fmt"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/indexes"
 
 	"k8s.io/utils/clock"
@@ -18,6 +19,9 @@ type Options struct {
 	// Namespaces the edge may write to; empty is all.
 	Namespaces []string
 	Clock      clock.PassiveClock
+	// Links, when set, gets the action-link key of the secrets directory (file
+	// action-link-key) now and after every rotation: the senders sign with it.
+	Links *actionlink.Source
 }
 
 // Setup adds the edge to the manager: it serves on every replica, not only the leader,
@@ -39,9 +43,22 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		clk = clock.RealClock{}
 	}
 	log := ctrl.Log.WithName("edge")
+	keyOf := func(c Config) []byte {
+		if len(c.ActionLinkKeys) == 0 {
+			return nil
+		}
+		return []byte(c.ActionLinkKeys[0])
+	}
+	if o.Links != nil {
+		o.Links.SetKey(keyOf(cfg))
+	}
 	srv := &Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: clk, Log: log, Config: cfg}
 	if o.ConfigDir != "" {
-		if err := mgr.Add(&SecretsWatcher{Dir: o.ConfigDir, Server: srv, Log: log}); err != nil {
+		sw := &SecretsWatcher{Dir: o.ConfigDir, Server: srv, Log: log}
+		if o.Links != nil {
+			sw.OnChange = func(c Config) { o.Links.SetKey(keyOf(c)) }
+		}
+		if err := mgr.Add(sw); err != nil {
 			return err
 		}
 	}

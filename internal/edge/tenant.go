@@ -26,7 +26,7 @@ const tenantTTL = 10 * time.Second
 
 // tenantCreds are one namespace's credentials.
 type tenantCreds struct {
-	tokens, googleKeys []string
+	tokens, googleKeys, orderSecrets []string
 }
 
 type tenantEntry struct {
@@ -66,7 +66,8 @@ func (s *Server) tenant(ctx context.Context, ns string) (tenantCreds, error) {
 		var c tenantCreds
 		switch {
 		case err == nil:
-			c = tenantCreds{tokens: lines(sec.Data[fileIntakeToken]), googleKeys: lines(sec.Data[fileGoogleKey])}
+			c = tenantCreds{tokens: lines(sec.Data[fileIntakeToken]), googleKeys: lines(sec.Data[fileGoogleKey]),
+				orderSecrets: lines(sec.Data[fileOrderSecret])}
 		case apierrors.IsNotFound(err):
 		case apierrors.IsForbidden(err):
 			// The operator's RBAC does not reach this namespace's Secrets: the namespace

@@ -15,6 +15,7 @@ import (
 	"k8s.io/utils/clock"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/dispatch"
 )
@@ -35,7 +36,9 @@ type Router struct {
 
 	mu       sync.Mutex
 	limiters map[types.NamespacedName]*channelLimiter
-	pruned   time.Time
+	// links signs the action links in task and notice messages; nil: none.
+	links  *actionlink.Source
+	pruned time.Time
 }
 
 type channelLimiter struct {
@@ -55,6 +58,9 @@ func WithClock(c clock.PassiveClock) Option { return func(r *Router) { r.clock =
 
 // WithTLSConfig sets the TLS settings for SMTP (tests trust their own CA with it).
 func WithTLSConfig(c *tls.Config) Option { return func(r *Router) { r.tlsConfig = c } }
+
+// WithActionLinks makes task and notice messages carry signed action links.
+func WithActionLinks(s *actionlink.Source) Option { return func(r *Router) { r.links = s } }
 
 // WithMaxRateWait bounds the wait for a channel's rate limit.
 func WithMaxRateWait(d time.Duration) Option { return func(r *Router) { r.maxWait = d } }
@@ -93,7 +99,7 @@ func (r *Router) Dispatch(ctx context.Context, d dispatch.Delivery) dispatch.Res
 		switch ch.Spec.Type {
 		case v1.ChannelWebhook:
 			if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
-				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, strings.TrimSpace(d.Message.Subject+"\n"+d.Message.Body))
+				return r.postChat(ctx, ch, creds, d.Key, d.Message.Subject, strings.TrimSpace(d.Message.Subject+"\n"+d.Message.Body), actions{})
 			}
 			return r.sendWebhook(ctx, ch, creds, d, nil)
 		case v1.ChannelSMTP:
@@ -112,7 +118,8 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	if d.Notify == "" {
 		return done
 	}
-	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task", taskText(d), d, nil)
+	a := r.actionsFor(d.Lead, d.Key, d.Owner)
+	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task", taskText(d, a), a, d, nil)
 	if res.Outcome != cadence.Sent {
 		if res.Outcome == cadence.Permanent {
 			res.Outcome = cadence.Transient // a broken chat channel is fixed by ops; keep the task
@@ -128,13 +135,17 @@ func (r *Router) Notify(ctx context.Context, n dispatch.Notice) dispatch.Result 
 	if n.Channel == "" {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "no channel for the notice"}
 	}
-	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n),
+	a := actions{}
+	if n.Owner != "" {
+		a = r.actionsFor(n.Lead, n.TouchKey, n.Owner)
+	}
+	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n, a), a,
 		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})
 }
 
 // notifyChannel posts text to a webhook channel: a chat format as a chat message, a
 // JSON webhook as a touch body with the notice.
-func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task bool, title, text string, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
+func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task bool, title, text string, a actions, d dispatch.Delivery, notice *NoticeEvent) dispatch.Result {
 	ch, creds, res, ok := r.channel(ctx, ns, name)
 	if !ok {
 		return res
@@ -144,11 +155,11 @@ func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task b
 	}
 	return r.send(ctx, ch, ns, func() dispatch.Result {
 		if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
-			return r.postChat(ctx, ch, creds, key, title, text)
+			return r.postChat(ctx, ch, creds, key, title, text, a)
 		}
 		d.Key, d.Channel = key, name
 		d.Task = task
-		d.Message.Subject, d.Message.Body = title, text
+		d.Message.Subject, d.Message.Body = title, text+a.linkLines()
 		return r.sendWebhook(ctx, ch, creds, d, notice)
 	})
 }

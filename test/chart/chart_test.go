@@ -232,7 +232,8 @@ func strOr(v any) string {
 }
 
 func TestSchemaRejectsUnknownKeysAndBadValues(t *testing.T) {
-	for _, set := range []string{"replica=3", "edge.tls=true", "crds.upgrade=true", "region=EU West", "replicas=0"} {
+	for _, set := range []string{"replica=3", "edge.tls=true", "crds.upgrade=true", "region=EU West", "replicas=0",
+		"edge.publicURL=followup.example.com", "edge.actionLinkTTL=a week"} {
 		out, err := helm(t, "template", "x", chartDir(), "--set", set)
 		if err == nil || !strings.Contains(out, "values don't meet the specifications of the schema") {
 			t.Errorf("--set %s: err %v\n%s", set, err, out)
@@ -253,6 +254,16 @@ func TestOptionalPieces(t *testing.T) {
 	}
 	if v, _ := argValue(args(t, docs), "--edge-config-dir"); v != "/etc/followup-operator/edge" {
 		t.Errorf("edge config dir %q", v)
+	}
+	if _, ok := argValue(args(t, docs), "--edge-public-url"); ok {
+		t.Error("action links are on without edge.publicURL")
+	}
+	links := render(t, "fo", "followup-system", "edge.publicURL=https://leads.example.com", "edge.actionLinkTTL=72h")
+	if v, _ := argValue(args(t, links), "--edge-public-url"); v != "https://leads.example.com" {
+		t.Errorf("edge public url %q", v)
+	}
+	if v, _ := argValue(args(t, links), "--action-link-ttl"); v != "72h" {
+		t.Errorf("action link ttl %q", v)
 	}
 	off := render(t, "fo", "followup-system", "edge.enabled=false")
 	if v, _ := argValue(args(t, off), "--edge-bind-address"); v != "0" || len(kinds(off, "Service")) != 1 {
