@@ -9,8 +9,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
-	"github.com/followup-io/followup-operator/internal/archive"
 	"github.com/followup-io/followup-operator/internal/actionlink"
+	"github.com/followup-io/followup-operator/internal/archive"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
