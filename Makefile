@@ -89,6 +89,12 @@ bench: manifests control-plane ## Speed and scale figures against their targets 
 bench-100k: manifests control-plane ## The operator's memory with 100k leads (once; takes long).
 	BENCH_PHASES=memory BENCH_PHASE_TIMEOUT=$${BENCH_PHASE_TIMEOUT:-90m} go run ./test/bench
 
+# BENCH_QUICK=1: 10,000 leads instead of 100,000; BENCH_ARCHIVE_LEADS, _WORKERS,
+# _ETCD_LEADS and _QUERIES set the rest (docs/archive.md, "Figures").
+.PHONY: bench-archive
+bench-archive: control-plane postgres ## The lead archive's figures: throughput, history p95, size per lead, etcd before/after.
+	go run ./test/archivebench
+
 .PHONY: helm
 helm: $(BIN)/helm ## Helm from the Go module proxy into bin/ (once).
 $(BIN)/helm:

@@ -86,6 +86,15 @@ func start(crds bool) (*Env, error) {
 	return &Env{Config: cfg, Client: c, Scheme: scheme, env: env}, nil
 }
 
+// EtcdURL is the client URL of the control plane's etcd (plain HTTP on loopback), for
+// the archive benchmark's size readings and compaction.
+func (e *Env) EtcdURL() string {
+	if e.env.ControlPlane.Etcd == nil || e.env.ControlPlane.Etcd.URL == nil {
+		return ""
+	}
+	return e.env.ControlPlane.Etcd.URL.String()
+}
+
 // Stop ends the control plane.
 func (e *Env) Stop() error { return e.env.Stop() }
 
