@@ -75,7 +75,9 @@ func Announce(before, after *v1.LeadStatus) *Event {
 		add(29, false, v1.EventReactivated, "reactivation %d started", after.Reactivations)
 	}
 	switch b, a := before.Owner, after.Owner; {
-	case b == "" && a != "":
+	case b == "" && a != "" && !newIntent(before, after):
+		// With the first touch's intent in the same write, the touch's own event names
+		// the owner: one event per automated touch, not two.
 		add(90, false, v1.EventOwnerAssigned, "owner %s", a)
 	case b != "" && a != b:
 		add(40, false, v1.EventReassigned, "reassigned from %s to %s", b, a)
@@ -112,7 +114,11 @@ func touchChanges(before, after *v1.LeadStatus, add func(int, bool, string, stri
 		name := fmt.Sprintf("touch %d/%s", t.Number, t.Step)
 		switch t.Result {
 		case v1.TouchSent:
-			add(50, false, v1.EventTouchPerformed, "%s sent via %s", name, t.Channel)
+			if t.Number == 1 && t.Round == 0 && after.Owner != "" {
+				add(50, false, v1.EventTouchPerformed, "%s sent via %s (owner %s)", name, t.Channel, after.Owner)
+			} else {
+				add(50, false, v1.EventTouchPerformed, "%s sent via %s", name, t.Channel)
+			}
 		case v1.TouchTaskAssigned:
 			add(51, false, v1.EventTaskAssigned, "%s assigned to %s", name, orNobody(after.Owner))
 		case v1.TouchDone:
@@ -173,3 +179,18 @@ func handOffNote(st *v1.LeadStatus) string {
 	}
 	return "owner " + orNobody(st.Owner)
 }
+
+// newIntent says whether after records the intent of a touch before did not have.
+func newIntent(before, after *v1.LeadStatus) bool {
+	known := make(map[string]bool, len(before.Touches))
+	for _, t := range before.Touches {
+		known[t.Key] = true
+	}
+	for _, t := range after.Touches {
+		if !known[t.Key] && t.Result == v1.TouchPending {
+			return true
+		}
+	}
+	return false
+}
+

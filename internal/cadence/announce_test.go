@@ -1,0 +1,33 @@
+package cadence
+
+import (
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+)
+
+// TestOneEventPerAutomatedTouch: the write that assigns the owner together with the
+// first touch's intent announces nothing of its own; the send's event names the owner.
+// An owner assigned while no touch is due (a night lead) is still announced.
+func TestOneEventPerAutomatedTouch(t *testing.T) {
+	empty := &v1.LeadStatus{}
+	intent := &v1.LeadStatus{Owner: "anna", Touches: []v1.TouchRecord{{Number: 1, Step: "introduce", Key: "k1",
+		Channel: "email", Result: v1.TouchPending}}}
+	if e := Announce(empty, intent); e != nil {
+		t.Fatalf("owner with the first intent: want no event of its own, got %+v", e)
+	}
+	sent := intent.DeepCopy()
+	at := metav1.Now()
+	sent.Touches[0].Result, sent.Touches[0].PerformedAt = v1.TouchSent, &at
+	e := Announce(intent, sent)
+	if e == nil || e.Reason != v1.EventTouchPerformed || !strings.Contains(e.Message, "(owner anna)") {
+		t.Fatalf("the send names the owner: %+v", e)
+	}
+	waiting := &v1.LeadStatus{Owner: "anna"}
+	if e := Announce(empty, waiting); e == nil || e.Reason != v1.EventOwnerAssigned {
+		t.Fatalf("an owner with no touch due is announced: %+v", e)
+	}
+}
