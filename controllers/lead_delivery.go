@@ -60,7 +60,11 @@ func render(p *v1.FollowUpPolicySpec, l *v1.Lead, rec v1.TouchRecord) (templates
 	if !ok {
 		return templates.Rendered{}, fmt.Sprintf("template %s is not defined in the policy", rec.Template)
 	}
-	c, err := templates.Compile(rec.Template, templates.Source{Subject: src.Subject, Body: src.Body, Variables: src.Variables})
+	subject, body := src.Subject, src.Body
+	if tr, ok := src.Translations[rec.Language]; ok && rec.Language != "" { // the translation chosen with the intent
+		subject, body = tr.Subject, tr.Body
+	}
+	c, err := templates.Compile(rec.Template, templates.Source{Subject: subject, Body: body, Variables: src.Variables})
 	if err != nil {
 		return templates.Rendered{}, fmt.Sprintf("template %s does not parse: %v", rec.Template, err)
 	}

@@ -25,6 +25,11 @@ const (
 	// deliver; False lists those that cannot. Ready goes False only when none can.
 	ConditionChannelsReady = "ChannelsReady"
 
+	// ConditionTranslationMissing (leads) is present while the latest touch went out in
+	// the template's default language because the template has no translation for the
+	// lead's language.
+	ConditionTranslationMissing = "TranslationMissing"
+
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
 )
@@ -69,6 +74,8 @@ const (
 	ReasonFinal                = "Final"
 	ReasonActive               = "Active"
 	ReasonOpen                 = "Open"
+	// ReasonNoTranslation: the touch's template has no translation for the lead.
+	ReasonNoTranslation = "NoTranslation"
 )
 
 // Event reasons (each emitted on a transition only).
@@ -100,4 +107,6 @@ const (
 	// pause ended and the cadence goes on where it was.
 	EventOutOfOffice    = "OutOfOffice"
 	EventCadenceResumed = "CadenceResumed"
+	// EventTranslationMissing: a touch fell back to the default language.
+	EventTranslationMissing = "TranslationMissing"
 )

@@ -74,6 +74,13 @@ type FollowUpPolicySpec struct {
 	// +kubebuilder:validation:MaxProperties=50
 	Templates map[string]MessageTemplate `json:"templates,omitempty"`
 
+	// language the templates' own subject and body are written in (their default); a
+	// lead in this language needs no translation. Unset: en.
+	// +optional
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2}(-[A-Z]{2})?$')",message="language must be a code such as en, de or pt-BR"
+	Language string `json:"language,omitempty"`
+
 	// retention is when the policy's closed and finally dormant leads move from the
 	// cluster to the archive (see docs/archive.md). Unset: the defaults.
 	// +optional
@@ -482,6 +489,29 @@ type MessageTemplate struct {
 	// +optional
 	// +kubebuilder:validation:MaxProperties=20
 	Variables map[string]string `json:"variables,omitempty"`
+
+	// translations of the template by language code (de, pt-BR): a lead whose language
+	// (spec.contact.language, else its country's) has a translation gets it; pt-BR
+	// falls back to pt. A lead with no translation gets subject and body above (in the
+	// policy's language) and its TranslationMissing condition says so. Translations
+	// share the variables above.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=40
+	// +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('^[a-z]{2}(-[A-Z]{2})?$'))",message="translations are keyed by a language code such as de or pt-BR"
+	Translations map[string]Translation `json:"translations,omitempty"`
+}
+
+// Translation is a template in another language.
+type Translation struct {
+	// subject line in that language; empty: no subject.
+	// +optional
+	// +kubebuilder:validation:MaxLength=500
+	Subject string `json:"subject,omitempty"`
+
+	// body in that language.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=20000
+	Body string `json:"body"`
 }
 
 // FollowUpPolicyStatus is the observed state of a FollowUpPolicy.

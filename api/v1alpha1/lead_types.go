@@ -129,6 +129,14 @@ type Contact struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Z]{2}$')",message="country must be a two-letter ISO 3166 code such as PL"
 	Country string `json:"country,omitempty"`
 
+	// language the contact reads, as a code such as de or pt-BR; it picks the
+	// templates' translation. Unset: derived from country (DE, AT, CH: de; FR: fr; ES,
+	// MX, AR...: es; BR, PT: pt; CN, TW: zh; ...), else the policy's language.
+	// +optional
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2}(-[A-Z]{2})?$')",message="language must be a code such as de or pt-BR"
+	Language string `json:"language,omitempty"`
+
 	// timeZone is the contact's IANA time zone (Europe/Warsaw); business hours apply
 	// there. Unset: the policy's time zone.
 	// +optional
@@ -364,6 +372,10 @@ type TouchRecord struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	Variant string `json:"variant,omitempty"`
+	// language of the template's translation sent; empty: the template's default.
+	// +optional
+	// +kubebuilder:validation:MaxLength=5
+	Language string `json:"language,omitempty"`
 	// due is when the touch was due.
 	Due metav1.Time `json:"due"`
 	// performedAt is when it was sent or done.

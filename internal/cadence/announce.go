@@ -83,6 +83,10 @@ func Announce(before, after *v1.LeadStatus) *Event {
 	if a := meta.FindStatusCondition(after.Conditions, v1.ConditionAssigned); a != nil && meta.FindStatusCondition(before.Conditions, v1.ConditionAssigned) == nil {
 		add(15, true, v1.EventNoRepAvailable, "%s", a.Message)
 	}
+	if a := meta.FindStatusCondition(after.Conditions, v1.ConditionTranslationMissing); a != nil &&
+		meta.FindStatusCondition(before.Conditions, v1.ConditionTranslationMissing) == nil {
+		add(48, true, v1.EventTranslationMissing, "%s", a.Message)
+	}
 	if len(cs) == 0 {
 		return nil
 	}

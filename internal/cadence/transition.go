@@ -154,6 +154,7 @@ func Transition(in Input) (Result, error) {
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
 	setValid(st, in.Lead.Generation, leadProblems(in.Lead, in.Policy))
+	setTranslationMissing(st, in.Lead.Generation, in.Policy, in.Lead)
 	return Result{Status: *st, Touch: touch, Notices: due, NextAt: earliestAfter(t.now, t.wake...)}, nil
 }
 
