@@ -30,6 +30,10 @@ const (
 	// lead's language.
 	ConditionTranslationMissing = "TranslationMissing"
 
+	// ConditionSameCompany (leads) is present while a colleague's answer (another lead
+	// of the same company replied or booked a meeting) pauses or stopped the cadence.
+	ConditionSameCompany = "SameCompany"
+
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
 )
@@ -76,6 +80,9 @@ const (
 	ReasonOpen                 = "Open"
 	// ReasonNoTranslation: the touch's template has no translation for the lead.
 	ReasonNoTranslation = "NoTranslation"
+	// ReasonColleagueAnswered: another lead of the same company replied or booked a
+	// meeting (condition SameCompany).
+	ReasonColleagueAnswered = "ColleagueAnswered"
 )
 
 // Event reasons (each emitted on a transition only).
@@ -109,4 +116,8 @@ const (
 	EventCadenceResumed = "CadenceResumed"
 	// EventTranslationMissing: a touch fell back to the default language.
 	EventTranslationMissing = "TranslationMissing"
+	// EventSameCompanyPaused / EventSameCompanyStopped: a colleague's answer paused or
+	// stopped the cadence; the event names the lead that answered.
+	EventSameCompanyPaused  = "SameCompanyPaused"
+	EventSameCompanyStopped = "SameCompanyStopped"
 )

@@ -68,6 +68,13 @@ type FollowUpPolicySpec struct {
 	// +kubebuilder:default={}
 	OutOfOffice OutOfOfficePolicy `json:"outOfOffice,omitempty"`
 
+	// sameCompany is what a reply or booked meeting on one lead does to the other open
+	// leads of the same company in the namespace (same spec.contact.companyId, or the
+	// same email domain, never a free-mail one). Unset: nothing (action None).
+	// +optional
+	// +kubebuilder:default={}
+	SameCompany SameCompanyPolicy `json:"sameCompany,omitempty"`
+
 	// templates are the shared messages, by name. Subject and body are Go text/template
 	// strings over the documented variables (see docs/templates.md).
 	// +optional
@@ -371,6 +378,34 @@ type OutOfOfficePolicy struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="maxPause must be a positive duration such as 1440h"
 	MaxPause *metav1.Duration `json:"maxPause,omitempty"`
 }
+
+// SameCompanyPolicy is what a colleague's answer does to a lead's cadence.
+type SameCompanyPolicy struct {
+	// action: Pause holds the lead's cadence for pauseFor after the colleague's answer,
+	// then it resumes where it was; Stop ends it; None (the default) leaves it alone.
+	// +optional
+	// +kubebuilder:default=None
+	Action SameCompanyAction `json:"action,omitempty"`
+
+	// pauseFor is how long a colleague's answer holds the cadence (action Pause).
+	// +optional
+	// +kubebuilder:default="336h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="pauseFor must be a positive duration such as 336h"
+	PauseFor *metav1.Duration `json:"pauseFor,omitempty"`
+}
+
+// SameCompanyAction is what a colleague's answer does.
+// +kubebuilder:validation:Enum=Pause;Stop;None
+type SameCompanyAction string
+
+// Same-company actions.
+const (
+	SameCompanyPause SameCompanyAction = "Pause"
+	SameCompanyStop  SameCompanyAction = "Stop"
+	SameCompanyNone  SameCompanyAction = "None"
+)
 
 // StopEvent is an event that stops a lead's cadence.
 // +kubebuilder:validation:Enum=Replied;MeetingBooked;Unsubscribed;Bounced;Won;Lost

@@ -92,6 +92,13 @@ type Contact struct {
 	// +kubebuilder:validation:MaxLength=200
 	Company string `json:"company,omitempty"`
 
+	// companyId is the company's id in the CRM (an account id). Leads with the same id
+	// are one company for the policy's sameCompany rule, whatever their email domains.
+	// +optional
+	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9]([-A-Za-z0-9_.:]*[A-Za-z0-9])?$')",message="companyId must be letters, digits and - _ . : such as acct-00172"
+	CompanyID string `json:"companyId,omitempty"`
+
 	// email address.
 	// +optional
 	// +kubebuilder:validation:MaxLength=254
@@ -550,6 +557,12 @@ type LeadStatus struct {
 	// +optional
 	OutOfOffice *OutOfOfficeStatus `json:"outOfOffice,omitempty"`
 
+	// sameCompany is the colleague's answer (another lead of the same company replied
+	// or booked a meeting) that pauses or stopped this lead under the policy's
+	// sameCompany rule; unset when none holds it.
+	// +optional
+	SameCompany *SameCompanyStatus `json:"sameCompany,omitempty"`
+
 	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
 	// +optional
 	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
@@ -590,6 +603,23 @@ type OutOfOfficeStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=10
 	ReturnDate string `json:"returnDate,omitempty"`
+}
+
+// SameCompanyStatus is a colleague's answer holding a lead's cadence.
+type SameCompanyStatus struct {
+	// lead is the name of the lead (in this namespace) that answered.
+	// +kubebuilder:validation:MaxLength=253
+	Lead string `json:"lead"`
+	// meeting is true when the colleague booked a meeting rather than replied.
+	// +optional
+	Meeting bool `json:"meeting,omitempty"`
+	// answeredAt is when the colleague answered.
+	AnsweredAt metav1.Time `json:"answeredAt"`
+	// action is what the answer did: Pause or Stop.
+	Action SameCompanyAction `json:"action"`
+	// until is when a pause ends and the cadence resumes (action Pause).
+	// +optional
+	Until *metav1.Time `json:"until,omitempty"`
 }
 
 // LeadPhase is where a lead stands.
@@ -740,6 +770,7 @@ type NoticeRecord struct {
 // +kubebuilder:printcolumn:name="Owner",type=string,JSONPath=`.status.owner`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`,priority=1
 // +kubebuilder:printcolumn:name="Away Until",type=string,JSONPath=`.status.outOfOffice.until`,priority=1
+// +kubebuilder:printcolumn:name="Colleague Answered",type=string,JSONPath=`.status.sameCompany.lead`,priority=1
 // +kubebuilder:printcolumn:name="Contact",type=string,JSONPath=`.spec.contact.name`,priority=1
 // +kubebuilder:printcolumn:name="Tier",type=string,JSONPath=`.spec.tier`,priority=1
 // +kubebuilder:printcolumn:name="Campaign",type=string,JSONPath=`.spec.source.campaign`,priority=1
