@@ -259,6 +259,16 @@ type Step struct {
 	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="variant names must be unique"
 	Variants []StepVariant `json:"variants,omitempty"`
 
+	// whatsAppTemplate is the template approved in WhatsApp Business Manager that the
+	// step sends on a WhatsApp channel outside the 24-hour customer service window
+	// (more than 24h after the contact's last WhatsApp message, or before any). Inside
+	// the window the step's own template goes as free-form text. Unset: the approved
+	// template is taken to be named like the step's template, in the channel's
+	// language, with the rendered body as its one parameter. Free-form text is never
+	// sent outside the window.
+	// +optional
+	WhatsAppTemplate *WhatsAppTemplate `json:"whatsAppTemplate,omitempty"`
+
 	// performedBy is Automation (sent through the channel) or Owner (a task for the rep).
 	// +optional
 	// +kubebuilder:default=Automation
@@ -287,6 +297,31 @@ type Step struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=4
 	OnTaskOverdue []TaskOverdueAction `json:"onTaskOverdue,omitempty"`
+}
+
+// WhatsAppTemplate is an approved WhatsApp message template and how to fill it.
+type WhatsAppTemplate struct {
+	// name of the template as approved in WhatsApp Business Manager.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9_]+$')",message="a WhatsApp template name is lowercase letters, digits and underscores, such as catalog_follow_up"
+	Name string `json:"name"`
+
+	// language code of the approved translation, such as en_US, de or pt_BR. Unset:
+	// the channel's language.
+	// +optional
+	// +kubebuilder:validation:MaxLength=8
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2,3}(_[A-Z]{2})?$')",message="language must be a WhatsApp language code such as en_US, de or pt_BR"
+	Language string `json:"language,omitempty"`
+
+	// parameters fill the template body's {{1}}, {{2}}, ... in order; each is a Go
+	// text/template over the documented variables, such as "{{ .FirstName }}" or
+	// "{{ .Vars.sender }}".
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=1000
+	Parameters []string `json:"parameters,omitempty"`
 }
 
 // StepVariant is one version of a step in an A/B test.

@@ -259,6 +259,10 @@ const (
 // +kubebuilder:validation:Enum=Email;Phone;WhatsApp;LinkedIn;Chat;Meeting;Web;Other
 type Medium string
 
+// MediumWhatsApp is a WhatsApp message (its customer service window counts from the
+// contact's last one).
+const MediumWhatsApp Medium = "WhatsApp"
+
 // Direction says who started an interaction.
 // +kubebuilder:validation:Enum=Inbound;Outbound
 type Direction string

@@ -51,6 +51,17 @@ func Validate(spec *v1.FollowUpPolicySpec) (map[string]*templates.Compiled, *Pro
 			}
 		}
 	}
+	for _, st := range AllSteps(spec) {
+		w := st.WhatsAppTemplate
+		if w == nil {
+			continue
+		}
+		for i, p := range w.Parameters {
+			if _, err := templates.Compile(w.Name, templates.Source{Body: p}); err != nil {
+				return nil, &Problem{v1.ReasonInvalidTemplate, fmt.Sprintf("step %s: whatsAppTemplate %s parameter %d: %v", st.Name, w.Name, i+1, err)}
+			}
+		}
+	}
 	return compiled, nil
 }
 
