@@ -8,10 +8,14 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/controllers"
 	"github.com/followup-io/followup-operator/internal/gather"
 )
 
@@ -178,4 +182,85 @@ func names(ls []v1.Lead) []string {
 		out = append(out, l.Name)
 	}
 	return out
+}
+
+// TestSameCompanyAnswerWakesColleagues runs the whole operator (controllers.Setup in a
+// manager): a reply recorded on one lead stops, with policy action Stop, the other
+// lead of its company at once, woken through the company index (nothing else would
+// reconcile it: its task is not due for a day), and leaves another company's lead be.
+func TestSameCompanyAnswerWakesColleagues(t *testing.T) {
+	ctx := context.Background()
+	ns := newNamespace(t)
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"},
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)}, Cache: cacheFor(ns)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := controllers.Setup(mgr, controllers.Options{Concurrency: 2}); err != nil {
+		t.Fatal(err)
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(mctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	for _, o := range []client.Object{
+		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "tasks", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelTask}},
+		&v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "calls", Namespace: ns}, Spec: v1.FollowUpPolicySpec{
+			Schedule: v1.Schedule{TimeZone: "UTC", BusinessHours: v1.BusinessHours{
+				Days: []v1.Weekday{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, From: "00:00", To: "24:00"}},
+			SameCompany: v1.SameCompanyPolicy{Action: v1.SameCompanyStop},
+			Steps:       []v1.Step{{Name: "call", PerformedBy: v1.PerformedByOwner, Channel: "tasks"}}}},
+	} {
+		if err := k8s.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk := func(name string, c v1.Contact) *v1.Lead {
+		l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1.LeadSpec{Policy: "calls", Owner: "ana", Contact: c}}
+		if err := k8s.Create(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	answering := mk("acme-one", v1.Contact{Email: "one@acme-tools.example", CompanyID: "acct-7"})
+	colleague := mk("acme-two", v1.Contact{Email: "two@gmail.com", CompanyID: "acct-7"}) // same account, free mail
+	other := mk("other-one", v1.Contact{Email: "one@other-tools.example"})
+	phase := func(l *v1.Lead) v1.LeadPhase {
+		var got v1.Lead
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(l), &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.Status.Phase
+	}
+	eventually(t, 30*time.Second, func() string {
+		for _, l := range []*v1.Lead{answering, colleague, other} {
+			if p := phase(l); p != v1.PhaseAwaitingTask {
+				return l.Name + " is " + string(p)
+			}
+		}
+		return ""
+	})
+	in := &v1.Interaction{ObjectMeta: metav1.ObjectMeta{Name: "acme-one-reply", Namespace: ns}, Spec: v1.InteractionSpec{Lead: answering.Name,
+		InteractionEntry: v1.InteractionEntry{At: metav1.Now(), Kind: v1.InteractionReply, Medium: "Email", ID: "r1"}}}
+	if err := k8s.Create(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() string {
+		var got v1.Lead
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(colleague), &got); err != nil {
+			return err.Error()
+		}
+		if got.Status.Phase != v1.PhaseStopped || got.Status.SameCompany == nil || got.Status.SameCompany.Lead != answering.Name {
+			return "colleague: " + string(got.Status.Phase)
+		}
+		return ""
+	})
+	if p := phase(answering); p != v1.PhaseStopped {
+		t.Errorf("the answering lead is %s, want Stopped (its own reply)", p)
+	}
+	time.Sleep(time.Second)
+	if p := phase(other); p != v1.PhaseAwaitingTask {
+		t.Errorf("another company's lead is %s", p)
+	}
 }
