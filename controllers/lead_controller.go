@@ -127,7 +127,7 @@ func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, ap
 		settled[k] = true
 	}
 	in := cadence.Input{Now: now, Lead: l, PolicyName: g.Policy.Name, Policy: &g.Policy.Spec,
-		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels,
+		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels, Colleagues: g.Colleagues,
 		InFlight: func(key string) bool { return !settled[key] && r.Sends.inFlight(key) }}
 	if c := g.Campaign; c != nil && len(c.Spec.Reps) > 0 {
 		key := client.ObjectKeyFromObject(l)

@@ -34,6 +34,17 @@ func (r *LeadReconciler) touchJob(l *v1.Lead, g *gather.Gathered, t *cadence.Tou
 		return j
 	}
 	d.Message = msg
+	if d.Type == v1.ChannelWhatsApp && !d.Task {
+		d.WhatsAppWindowUntil = cadence.WhatsAppWindowUntil(l)
+		approved, problem := whatsAppTemplate(t.Step.WhatsAppTemplate, l, rec)
+		if problem != "" {
+			j.run = func(context.Context) sendResult {
+				return sendResult{outcome: cadence.Unrenderable, message: problem}
+			}
+			return j
+		}
+		d.WhatsApp = approved
+	}
 	j.run = func(ctx context.Context) sendResult {
 		res := r.Dispatcher.Dispatch(ctx, d)
 		return sendResult{outcome: res.Outcome, message: res.Message, messageID: res.MessageID, retryAt: res.RetryAt}
@@ -71,7 +82,11 @@ func render(p *v1.FollowUpPolicySpec, l *v1.Lead, rec v1.TouchRecord) (templates
 	if !ok {
 		return templates.Rendered{}, fmt.Sprintf("template %s is not defined in the policy", rec.Template)
 	}
-	c, err := templates.Compile(rec.Template, templates.Source{Subject: src.Subject, Body: src.Body, Variables: src.Variables})
+	subject, body := src.Subject, src.Body
+	if tr, ok := src.Translations[rec.Language]; ok && rec.Language != "" { // the translation chosen with the intent
+		subject, body = tr.Subject, tr.Body
+	}
+	c, err := templates.Compile(rec.Template, templates.Source{Subject: subject, Body: body, Variables: src.Variables})
 	if err != nil {
 		return templates.Rendered{}, fmt.Sprintf("template %s does not parse: %v", rec.Template, err)
 	}
@@ -83,6 +98,31 @@ func render(p *v1.FollowUpPolicySpec, l *v1.Lead, rec v1.TouchRecord) (templates
 		return templates.Rendered{}, fmt.Sprintf("template %s renders an empty body for this lead", rec.Template)
 	}
 	return msg, ""
+}
+
+// whatsAppTemplate renders a step's approved WhatsApp template parameters; nil when
+// the step declares none. problem says why it cannot be sent.
+func whatsAppTemplate(w *v1.WhatsAppTemplate, l *v1.Lead, rec v1.TouchRecord) (*dispatch.WhatsAppTemplate, string) {
+	if w == nil {
+		return nil, ""
+	}
+	out := &dispatch.WhatsAppTemplate{Name: w.Name, Language: w.Language}
+	for i, p := range w.Parameters {
+		name := fmt.Sprintf("whatsAppTemplate %s parameter %d", w.Name, i+1)
+		c, err := templates.Compile(name, templates.Source{Body: p})
+		if err != nil {
+			return nil, fmt.Sprintf("template %s does not parse: %v", name, err)
+		}
+		msg, err := c.Render(templateData(l, rec))
+		if err != nil {
+			return nil, fmt.Sprintf("template %s does not render for this lead: %v", name, err)
+		}
+		if strings.TrimSpace(msg.Body) == "" {
+			return nil, fmt.Sprintf("template %s renders empty for this lead", name)
+		}
+		out.Parameters = append(out.Parameters, msg.Body)
+	}
+	return out, ""
 }
 
 func templateData(l *v1.Lead, rec v1.TouchRecord) templates.Data {

@@ -16,11 +16,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/gather"
 	"github.com/followup-io/followup-operator/internal/indexes"
 )
 
 // SetupWithManager watches leads (spec changes: our own status writes do not feed
-// back), the policies and campaigns they follow, the Interactions recorded for them, and
+// back; a new answer wakes the other leads of the same company), the policies and campaigns they follow, the Interactions recorded for them, and
 // the sends that completed.
 func (r *LeadReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int) error {
 	b := ctrl.NewControllerManagedBy(mgr).
@@ -34,6 +36,7 @@ func (r *LeadReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int) err
 				UpdateFunc: func(event.UpdateEvent) bool { return false },
 				DeleteFunc: func(event.DeleteEvent) bool { return false }, // our own deletes
 			})).
+		Watches(&v1.Lead{}, handler.EnqueueRequestsFromMapFunc(r.colleagues), builder.WithPredicates(answered)).
 		WatchesRawSource(source.Channel(r.Sends.wake, &handler.EnqueueRequestForObject{})).
 		WatchesRawSource(source.Channel(r.Loads.freed, handler.EnqueueRequestsFromMapFunc(r.waitingLeads)))
 	if concurrency > 0 {
@@ -64,6 +67,33 @@ func (r *LeadReconciler) waitingLeads(_ context.Context, o client.Object) []reco
 	var reqs []reconcile.Request
 	for _, key := range r.Loads.Waiting(o.GetNamespace(), o.GetName()) {
 		reqs = append(reqs, reconcile.Request{NamespacedName: key})
+	}
+	return reqs
+}
+
+// answered passes a lead update that adds a reply or a booked meeting: the other leads
+// of its company may have to pause or stop (the policy's sameCompany rule).
+var answered = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okOld := e.ObjectOld.(*v1.Lead)
+		n, okNew := e.ObjectNew.(*v1.Lead)
+		return okOld && okNew && len(cadence.Answers(n)) > len(cadence.Answers(o))
+	},
+}
+
+// colleagues are the other leads of a lead's company, through the company index.
+func (r *LeadReconciler) colleagues(ctx context.Context, o client.Object) []reconcile.Request {
+	leads, err := gather.SameCompany(ctx, r.Client, o.(*v1.Lead))
+	if err != nil {
+		log.FromContext(ctx).Error(err, "listing the leads of a company")
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(leads))
+	for i := range leads {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&leads[i])})
 	}
 	return reqs
 }

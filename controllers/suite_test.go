@@ -22,6 +22,9 @@ var (
 	k8s      client.Client
 	env      *testenv.Env
 	recorder events.EventRecorder
+	// cached is the manager's client: reads from its cache, with indexes.Setup's field
+	// indexes (the harness's direct client cannot list by a custom index).
+	cached client.Client
 )
 
 // TestMain runs one control plane and one manager for the package's tests.
@@ -41,6 +44,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	recorder = mgr.GetEventRecorder("followup-operator")
+	cached = mgr.GetClient()
 	if err := indexes.Setup(context.Background(), mgr.GetFieldIndexer()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

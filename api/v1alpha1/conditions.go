@@ -28,6 +28,15 @@ const (
 	// offline conversion (present only for won leads of campaigns that upload).
 	ConditionConversionUploaded = "ConversionUploaded"
 
+	// ConditionTranslationMissing (leads) is present while the latest touch went out in
+	// the template's default language because the template has no translation for the
+	// lead's language.
+	ConditionTranslationMissing = "TranslationMissing"
+
+	// ConditionSameCompany (leads) is present while a colleague's answer (another lead
+	// of the same company replied or booked a meeting) pauses or stopped the cadence.
+	ConditionSameCompany = "SameCompany"
+
 	// Campaign conditions.
 	ConditionActionNeeded = "ActionNeeded"
 )
@@ -80,6 +89,11 @@ const (
 	ReasonFinal                = "Final"
 	ReasonActive               = "Active"
 	ReasonOpen                 = "Open"
+	// ReasonNoTranslation: the touch's template has no translation for the lead.
+	ReasonNoTranslation = "NoTranslation"
+	// ReasonColleagueAnswered: another lead of the same company replied or booked a
+	// meeting (condition SameCompany).
+	ReasonColleagueAnswered = "ColleagueAnswered"
 )
 
 // Event reasons (each emitted on a transition only).
@@ -111,4 +125,10 @@ const (
 	// pause ended and the cadence goes on where it was.
 	EventOutOfOffice    = "OutOfOffice"
 	EventCadenceResumed = "CadenceResumed"
+	// EventTranslationMissing: a touch fell back to the default language.
+	EventTranslationMissing = "TranslationMissing"
+	// EventSameCompanyPaused / EventSameCompanyStopped: a colleague's answer paused or
+	// stopped the cadence; the event names the lead that answered.
+	EventSameCompanyPaused  = "SameCompanyPaused"
+	EventSameCompanyStopped = "SameCompanyStopped"
 )

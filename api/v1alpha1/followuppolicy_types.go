@@ -68,11 +68,25 @@ type FollowUpPolicySpec struct {
 	// +kubebuilder:default={}
 	OutOfOffice OutOfOfficePolicy `json:"outOfOffice,omitempty"`
 
+	// sameCompany is what a reply or booked meeting on one lead does to the other open
+	// leads of the same company in the namespace (same spec.contact.companyId, or the
+	// same email domain, never a free-mail one). Unset: nothing (action None).
+	// +optional
+	// +kubebuilder:default={}
+	SameCompany SameCompanyPolicy `json:"sameCompany,omitempty"`
+
 	// templates are the shared messages, by name. Subject and body are Go text/template
 	// strings over the documented variables (see docs/templates.md).
 	// +optional
 	// +kubebuilder:validation:MaxProperties=50
 	Templates map[string]MessageTemplate `json:"templates,omitempty"`
+
+	// language the templates' own subject and body are written in (their default); a
+	// lead in this language needs no translation. Unset: en.
+	// +optional
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2}(-[A-Z]{2})?$')",message="language must be a code such as en, de or pt-BR"
+	Language string `json:"language,omitempty"`
 
 	// retention is when the policy's closed and finally dormant leads move from the
 	// cluster to the archive (see docs/archive.md). Unset: the defaults.
@@ -245,6 +259,16 @@ type Step struct {
 	// +kubebuilder:validation:XValidation:rule="self.all(v, self.exists_one(w, w.name == v.name))",message="variant names must be unique"
 	Variants []StepVariant `json:"variants,omitempty"`
 
+	// whatsAppTemplate is the template approved in WhatsApp Business Manager that the
+	// step sends on a WhatsApp channel outside the 24-hour customer service window
+	// (more than 24h after the contact's last WhatsApp message, or before any). Inside
+	// the window the step's own template goes as free-form text. Unset: the approved
+	// template is taken to be named like the step's template, in the channel's
+	// language, with the rendered body as its one parameter. Free-form text is never
+	// sent outside the window.
+	// +optional
+	WhatsAppTemplate *WhatsAppTemplate `json:"whatsAppTemplate,omitempty"`
+
 	// performedBy is Automation (sent through the channel) or Owner (a task for the rep).
 	// +optional
 	// +kubebuilder:default=Automation
@@ -273,6 +297,31 @@ type Step struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=4
 	OnTaskOverdue []TaskOverdueAction `json:"onTaskOverdue,omitempty"`
+}
+
+// WhatsAppTemplate is an approved WhatsApp message template and how to fill it.
+type WhatsAppTemplate struct {
+	// name of the template as approved in WhatsApp Business Manager.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9_]+$')",message="a WhatsApp template name is lowercase letters, digits and underscores, such as catalog_follow_up"
+	Name string `json:"name"`
+
+	// language code of the approved translation, such as en_US, de or pt_BR. Unset:
+	// the channel's language.
+	// +optional
+	// +kubebuilder:validation:MaxLength=8
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2,3}(_[A-Z]{2})?$')",message="language must be a WhatsApp language code such as en_US, de or pt_BR"
+	Language string `json:"language,omitempty"`
+
+	// parameters fill the template body's {{1}}, {{2}}, ... in order; each is a Go
+	// text/template over the documented variables, such as "{{ .FirstName }}" or
+	// "{{ .Vars.sender }}".
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=1000
+	Parameters []string `json:"parameters,omitempty"`
 }
 
 // StepVariant is one version of a step in an A/B test.
@@ -364,6 +413,34 @@ type OutOfOfficePolicy struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="maxPause must be a positive duration such as 1440h"
 	MaxPause *metav1.Duration `json:"maxPause,omitempty"`
 }
+
+// SameCompanyPolicy is what a colleague's answer does to a lead's cadence.
+type SameCompanyPolicy struct {
+	// action: Pause holds the lead's cadence for pauseFor after the colleague's answer,
+	// then it resumes where it was; Stop ends it; None (the default) leaves it alone.
+	// +optional
+	// +kubebuilder:default=None
+	Action SameCompanyAction `json:"action,omitempty"`
+
+	// pauseFor is how long a colleague's answer holds the cadence (action Pause).
+	// +optional
+	// +kubebuilder:default="336h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) > duration('0s')",message="pauseFor must be a positive duration such as 336h"
+	PauseFor *metav1.Duration `json:"pauseFor,omitempty"`
+}
+
+// SameCompanyAction is what a colleague's answer does.
+// +kubebuilder:validation:Enum=Pause;Stop;None
+type SameCompanyAction string
+
+// Same-company actions.
+const (
+	SameCompanyPause SameCompanyAction = "Pause"
+	SameCompanyStop  SameCompanyAction = "Stop"
+	SameCompanyNone  SameCompanyAction = "None"
+)
 
 // StopEvent is an event that stops a lead's cadence.
 // +kubebuilder:validation:Enum=Replied;MeetingBooked;Unsubscribed;Bounced;Won;Lost
@@ -482,6 +559,29 @@ type MessageTemplate struct {
 	// +optional
 	// +kubebuilder:validation:MaxProperties=20
 	Variables map[string]string `json:"variables,omitempty"`
+
+	// translations of the template by language code (de, pt-BR): a lead whose language
+	// (spec.contact.language, else its country's) has a translation gets it; pt-BR
+	// falls back to pt. A lead with no translation gets subject and body above (in the
+	// policy's language) and its TranslationMissing condition says so. Translations
+	// share the variables above.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=40
+	// +kubebuilder:validation:XValidation:rule="self.all(k, k.matches('^[a-z]{2}(-[A-Z]{2})?$'))",message="translations are keyed by a language code such as de or pt-BR"
+	Translations map[string]Translation `json:"translations,omitempty"`
+}
+
+// Translation is a template in another language.
+type Translation struct {
+	// subject line in that language; empty: no subject.
+	// +optional
+	// +kubebuilder:validation:MaxLength=500
+	Subject string `json:"subject,omitempty"`
+
+	// body in that language.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=20000
+	Body string `json:"body"`
 }
 
 // FollowUpPolicyStatus is the observed state of a FollowUpPolicy.

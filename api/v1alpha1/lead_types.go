@@ -92,6 +92,13 @@ type Contact struct {
 	// +kubebuilder:validation:MaxLength=200
 	Company string `json:"company,omitempty"`
 
+	// companyId is the company's id in the CRM (an account id). Leads with the same id
+	// are one company for the policy's sameCompany rule, whatever their email domains.
+	// +optional
+	// +kubebuilder:validation:MaxLength=100
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9]([-A-Za-z0-9_.:]*[A-Za-z0-9])?$')",message="companyId must be letters, digits and - _ . : such as acct-00172"
+	CompanyID string `json:"companyId,omitempty"`
+
 	// email address.
 	// +optional
 	// +kubebuilder:validation:MaxLength=254
@@ -128,6 +135,14 @@ type Contact struct {
 	// +kubebuilder:validation:MaxLength=2
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Z]{2}$')",message="country must be a two-letter ISO 3166 code such as PL"
 	Country string `json:"country,omitempty"`
+
+	// language the contact reads, as a code such as de or pt-BR; it picks the
+	// templates' translation. Unset: derived from country (DE, AT, CH: de; FR: fr; ES,
+	// MX, AR...: es; BR, PT: pt; CN, TW: zh; ...), else the policy's language.
+	// +optional
+	// +kubebuilder:validation:MaxLength=5
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2}(-[A-Z]{2})?$')",message="language must be a code such as de or pt-BR"
+	Language string `json:"language,omitempty"`
 
 	// timeZone is the contact's IANA time zone (Europe/Warsaw); business hours apply
 	// there. Unset: the policy's time zone.
@@ -269,6 +284,10 @@ type OrderRef struct {
 // +kubebuilder:validation:Enum=Email;Phone;WhatsApp;LinkedIn;Chat;Meeting;Web;Other
 type Medium string
 
+// MediumWhatsApp is a WhatsApp message (its customer service window counts from the
+// contact's last one).
+const MediumWhatsApp Medium = "WhatsApp"
+
 // Direction says who started an interaction.
 // +kubebuilder:validation:Enum=Inbound;Outbound
 type Direction string
@@ -392,6 +411,10 @@ type TouchRecord struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	Variant string `json:"variant,omitempty"`
+	// language of the template's translation sent; empty: the template's default.
+	// +optional
+	// +kubebuilder:validation:MaxLength=5
+	Language string `json:"language,omitempty"`
 	// due is when the touch was due.
 	Due metav1.Time `json:"due"`
 	// performedAt is when it was sent or done.
@@ -584,6 +607,12 @@ type LeadStatus struct {
 	// +optional
 	OutOfOffice *OutOfOfficeStatus `json:"outOfOffice,omitempty"`
 
+	// sameCompany is the colleague's answer (another lead of the same company replied
+	// or booked a meeting) that pauses or stopped this lead under the policy's
+	// sameCompany rule; unset when none holds it.
+	// +optional
+	SameCompany *SameCompanyStatus `json:"sameCompany,omitempty"`
+
 	// handedOffAt is when a reply handed the lead to its owner (automated touches stop).
 	// +optional
 	HandedOffAt *metav1.Time `json:"handedOffAt,omitempty"`
@@ -629,6 +658,23 @@ type OutOfOfficeStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=10
 	ReturnDate string `json:"returnDate,omitempty"`
+}
+
+// SameCompanyStatus is a colleague's answer holding a lead's cadence.
+type SameCompanyStatus struct {
+	// lead is the name of the lead (in this namespace) that answered.
+	// +kubebuilder:validation:MaxLength=253
+	Lead string `json:"lead"`
+	// meeting is true when the colleague booked a meeting rather than replied.
+	// +optional
+	Meeting bool `json:"meeting,omitempty"`
+	// answeredAt is when the colleague answered.
+	AnsweredAt metav1.Time `json:"answeredAt"`
+	// action is what the answer did: Pause or Stop.
+	Action SameCompanyAction `json:"action"`
+	// until is when a pause ends and the cadence resumes (action Pause).
+	// +optional
+	Until *metav1.Time `json:"until,omitempty"`
 }
 
 // LeadPhase is where a lead stands.
@@ -779,6 +825,7 @@ type NoticeRecord struct {
 // +kubebuilder:printcolumn:name="Owner",type=string,JSONPath=`.status.owner`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`,priority=1
 // +kubebuilder:printcolumn:name="Away Until",type=string,JSONPath=`.status.outOfOffice.until`,priority=1
+// +kubebuilder:printcolumn:name="Colleague Answered",type=string,JSONPath=`.status.sameCompany.lead`,priority=1
 // +kubebuilder:printcolumn:name="Contact",type=string,JSONPath=`.spec.contact.name`,priority=1
 // +kubebuilder:printcolumn:name="Tier",type=string,JSONPath=`.spec.tier`,priority=1
 // +kubebuilder:printcolumn:name="Campaign",type=string,JSONPath=`.spec.source.campaign`,priority=1

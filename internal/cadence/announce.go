@@ -54,7 +54,9 @@ func Announce(before, after *v1.LeadStatus) *Event {
 		case v1.PhaseHandedOff:
 			add(20, false, v1.EventHandedToHuman, "a reply asks for a human: automated touches stopped; %s", handOffNote(after))
 		case v1.PhaseStopped:
-			add(21, false, v1.EventCadenceStopped, "cadence %s", after.Stage)
+			if meta.FindStatusCondition(after.Conditions, v1.ConditionSameCompany) == nil {
+				add(21, false, v1.EventCadenceStopped, "cadence %s", after.Stage)
+			}
 		case v1.PhaseWon:
 			add(22, false, v1.EventWon, "lead won")
 		case v1.PhaseLost:
@@ -62,8 +64,11 @@ func Announce(before, after *v1.LeadStatus) *Event {
 		case v1.PhaseOutOfOffice:
 			add(25, false, v1.EventOutOfOffice, "an automatic reply is not a reply: %s", after.Stage)
 		case v1.PhaseInCadence:
-			if before.Phase == v1.PhaseOutOfOffice {
+			switch before.Phase {
+			case v1.PhaseOutOfOffice:
 				add(26, false, v1.EventCadenceResumed, "back from out of office: %s", after.Stage)
+			case v1.PhasePaused:
+				add(26, false, v1.EventCadenceResumed, "the same-company pause is over: %s", after.Stage)
 			}
 		case v1.PhaseDormant, v1.PhaseFinished:
 			if before.Phase != v1.PhaseDormant {
@@ -84,6 +89,18 @@ func Announce(before, after *v1.LeadStatus) *Event {
 	}
 	if a := meta.FindStatusCondition(after.Conditions, v1.ConditionAssigned); a != nil && meta.FindStatusCondition(before.Conditions, v1.ConditionAssigned) == nil {
 		add(15, true, v1.EventNoRepAvailable, "%s", a.Message)
+	}
+	if a := meta.FindStatusCondition(after.Conditions, v1.ConditionSameCompany); a != nil &&
+		meta.FindStatusCondition(before.Conditions, v1.ConditionSameCompany) == nil {
+		reason := v1.EventSameCompanyPaused
+		if after.Phase == v1.PhaseStopped {
+			reason = v1.EventSameCompanyStopped
+		}
+		add(19, false, reason, "%s", a.Message)
+	}
+	if a := meta.FindStatusCondition(after.Conditions, v1.ConditionTranslationMissing); a != nil &&
+		meta.FindStatusCondition(before.Conditions, v1.ConditionTranslationMissing) == nil {
+		add(48, true, v1.EventTranslationMissing, "%s", a.Message)
 	}
 	if len(cs) == 0 {
 		return nil

@@ -63,27 +63,43 @@ func awayUntil(p v1.OutOfOfficePolicy, customer *Schedule, since time.Time, retu
 	return customer.Next(until)
 }
 
-// holdWhileAway keeps the cadence where it was while the contact is away: the phase
-// shows it and the next touch waits for the return (planning already put it there).
-func (t *transition) holdWhileAway(until time.Time) {
+// holdWhileAway keeps the cadence where it was while the contact is away (or a
+// colleague's answer pauses it): the phase shows it and the next touch waits for the
+// end (planning already put it there). It reports whether it held the lead.
+func (t *transition) holdWhileAway(until time.Time, phase v1.LeadPhase) bool {
 	st := t.st
 	if until.IsZero() || st.Phase != v1.PhaseInCadence {
-		return
+		return false
 	}
-	st.Phase = v1.PhaseOutOfOffice
+	st.Phase = phase
 	if st.NextTouchAt == nil || st.NextTouchAt.Time.Before(until) {
 		st.NextTouchAt = metaTime(until)
 	}
 	t.at(until)
+	return true
 }
 
 // awayStage is the stage of a lead out of office: until when, and where it resumes.
 func (t *transition) awayStage() string {
-	st := t.st
 	s := "out of office"
-	if o := st.OutOfOffice; o != nil {
+	if o := t.st.OutOfOffice; o != nil {
 		s += " until " + o.Until.In(t.customer.Location()).Format(time.DateOnly)
 	}
+	return t.resumesAt(s)
+}
+
+// pausedStage is the stage of a lead a colleague's answer pauses.
+func (t *transition) pausedStage() string {
+	s := "paused"
+	if c := t.st.SameCompany; c != nil && c.Until != nil {
+		s += " until " + c.Until.In(t.customer.Location()).Format(time.DateOnly) + " (" + answerText(c) + ")"
+	}
+	return t.resumesAt(s)
+}
+
+// resumesAt adds to a held lead's stage where its cadence resumes.
+func (t *transition) resumesAt(s string) string {
+	st := t.st
 	if st.Step >= 1 && int(st.Step) <= len(t.stepNames) {
 		saved := st.Phase
 		st.Phase = v1.PhaseInCadence

@@ -113,6 +113,7 @@ func (t *transition) plan() *Touch {
 		if template == step.Template { // a welcome-back greeting is no experiment's arm
 			chooseVariant(&rec, step, string(t.in.Lead.UID))
 		}
+		chooseLanguage(&rec, p, t.in.Lead)
 		st.Touches = append(st.Touches, rec)
 		if touch := t.retry(&st.Touches[len(st.Touches)-1], step); touch != nil {
 			touch.Retry = false

@@ -26,6 +26,9 @@ type Input struct {
 	// InFlight says whether a touch or notice key is being sent right now; such work is
 	// waiting for its outcome, not due again. Nil: nothing is in flight.
 	InFlight func(key string) bool
+	// Colleagues are the other leads of the lead's company in the namespace, for the
+	// policy's sameCompany rule; the caller looks them up only when the rule is on.
+	Colleagues []Colleague
 }
 
 // ChannelState is what the engine needs to know of a channel.
@@ -111,8 +114,11 @@ type transition struct {
 	stepNames []v1.Step
 	// finishedNote says why a lead finished other than by running out of rounds.
 	finishedNote string
-	// away is when an out-of-office pause ends; zero when there is none now.
+	// away is when an out-of-office or same-company pause ends; zero when there is
+	// none now.
 	away time.Time
+	// companyHeld: a colleague's answer decided the phase (Paused or Stopped).
+	companyHeld bool
 }
 
 // Transition decides a lead's whole next state at in.Now. It reads only its input.
@@ -140,6 +146,7 @@ func Transition(in Input) (Result, error) {
 	fr.Deadline, fr.ContactedAt, fr.State, fr.Summary, fr.Clock = metaTime(t.sla.Deadline), metaTime(t.sla.ContactedAt),
 		t.sla.State, t.sla.Summary, t.sla.Clock
 
+	t.sameCompanyFrom()
 	touch := t.decidePhase()
 	t.escalate()
 	t.handOffNotice()
@@ -148,12 +155,19 @@ func Transition(in Input) (Result, error) {
 	dropTouches(st, in.Policy)
 	boundNotices(st)
 	st.Stage = stageText(st, t.stepNames, t.sig.stop, t.taskOverdue())
-	if st.Phase == v1.PhaseOutOfOffice {
+	switch {
+	case st.Phase == v1.PhaseOutOfOffice:
 		st.Stage = t.awayStage()
+	case st.Phase == v1.PhasePaused:
+		st.Stage = t.pausedStage()
+	case st.Phase == v1.PhaseStopped && t.companyHeld:
+		st.Stage = "stopped: " + answerText(st.SameCompany)
 	}
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
 	setValid(st, in.Lead.Generation, leadProblems(in.Lead, in.Policy))
+	setTranslationMissing(st, in.Lead.Generation, in.Policy, in.Lead)
+	setSameCompany(st, in.Lead.Generation, t.companyHeld, customer.Location())
 	return Result{Status: *st, Touch: touch, Notices: due, NextAt: earliestAfter(t.now, t.wake...)}, nil
 }
 
@@ -176,12 +190,21 @@ func (t *transition) decidePhase() *Touch {
 	case t.sig.stop != "":
 		st.Phase = v1.PhaseStopped
 		t.skipOpen("cadence stopped: " + string(t.sig.stop))
+	case t.companyStopped():
+		st.Phase = v1.PhaseStopped
+		t.companyHeld = true
+		t.skipOpen("cadence stopped: " + answerText(st.SameCompany))
 	case lead.Spec.Suspend:
 		st.Phase = v1.PhaseSuspended
 	default:
-		t.away = t.awayFrom()
+		away, paused := t.awayFrom(), t.companyPause()
+		t.away = later(away, paused)
 		touch := t.plan()
-		t.holdWhileAway(t.away)
+		phase := v1.PhaseOutOfOffice
+		if !paused.IsZero() && !paused.Before(away) {
+			phase = v1.PhasePaused
+		}
+		t.companyHeld = t.holdWhileAway(t.away, phase) && phase == v1.PhasePaused
 		return touch
 	}
 	st.NextTouchAt = nil

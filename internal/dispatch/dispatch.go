@@ -37,6 +37,22 @@ type Delivery struct {
 	Message  templates.Rendered
 	// Contact is where to send; senders must never log it.
 	Contact v1.Contact
+	// WhatsAppWindowUntil is when the contact's WhatsApp customer service window closes
+	// (cadence.WhatsAppWindowUntil; zero: none open). The WhatsApp sender sends
+	// Message as free-form text only while cadence.FreeFormAllowed, by its own clock.
+	WhatsAppWindowUntil time.Time
+	// WhatsApp is the step's approved template with its parameters rendered, sent
+	// outside the window; nil: the step declares none (see v1.Step.WhatsAppTemplate).
+	WhatsApp *WhatsAppTemplate
+}
+
+// WhatsAppTemplate is an approved WhatsApp template, ready to send.
+type WhatsAppTemplate struct {
+	Name string
+	// Language is the approved translation's code; empty: the channel's language.
+	Language string
+	// Parameters fill the template body's {{1}}, {{2}}, ... in order.
+	Parameters []string
 }
 
 // Result is what a dispatch came to. Message is an error class for status and logs

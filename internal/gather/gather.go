@@ -15,6 +15,8 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/company"
+	"github.com/followup-io/followup-operator/internal/indexes"
 )
 
 // Gathered is a lead's surroundings.
@@ -22,6 +24,9 @@ type Gathered struct {
 	Policy   *v1.FollowUpPolicy
 	Campaign *v1.Campaign // nil when the lead names none, or it does not exist
 	Channels map[string]cadence.ChannelState
+	// Colleagues are the other leads of the lead's company, when the policy's
+	// sameCompany rule is on (nil otherwise).
+	Colleagues []cadence.Colleague
 }
 
 // Blocked is a configuration problem that stops a lead until someone fixes it: a
@@ -55,7 +60,47 @@ func ForLead(ctx context.Context, r client.Reader, l *v1.Lead) (*Gathered, error
 	if g.Channels, err = Channels(ctx, r, l.Namespace); err != nil {
 		return nil, err
 	}
+	if a := p.Spec.SameCompany.Action; a == v1.SameCompanyPause || a == v1.SameCompanyStop {
+		if g.Colleagues, err = Colleagues(ctx, r, l); err != nil {
+			return nil, err
+		}
+	}
 	return g, nil
+}
+
+// Colleagues are the other leads of a lead's company in its namespace with their
+// answers, found through the company index (r must be a cache with indexes.Setup).
+func Colleagues(ctx context.Context, r client.Reader, l *v1.Lead) ([]cadence.Colleague, error) {
+	leads, err := SameCompany(ctx, r, l)
+	if err != nil {
+		return nil, err
+	}
+	var out []cadence.Colleague
+	for i := range leads {
+		if answers := cadence.Answers(&leads[i]); len(answers) > 0 {
+			out = append(out, cadence.Colleague{Name: leads[i].Name, Answers: answers})
+		}
+	}
+	return out, nil
+}
+
+// SameCompany lists the other leads that share a company key with l.
+func SameCompany(ctx context.Context, r client.Reader, l *v1.Lead) ([]v1.Lead, error) {
+	var out []v1.Lead
+	seen := map[types.UID]bool{l.UID: true}
+	for _, key := range company.Keys(l.Spec.Contact) {
+		var list v1.LeadList
+		if err := r.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{indexes.LeadCompany: key}); err != nil {
+			return nil, err
+		}
+		for _, o := range list.Items {
+			if !seen[o.UID] && o.Name != l.Name {
+				seen[o.UID] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out, nil
 }
 
 // PolicyOf is the policy a lead follows, ready or not: its own spec.policy, else its

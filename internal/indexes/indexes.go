@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/company"
 	"github.com/followup-io/followup-operator/internal/contactkey"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
@@ -53,6 +54,10 @@ const (
 	// (contactkey.Key.String()), so a new lead finds the same contact's live leads (a
 	// returning contact). The index holds digests, never addresses.
 	LeadContactKey = "lead.contactKey"
+	// LeadCompany: a lead's company keys (company.Keys: its spec.contact.companyId and
+	// the hashed domain of a non-free-mail email), so a colleague's answer reaches the
+	// other leads of the same company.
+	LeadCompany = "lead.company"
 )
 
 var (
@@ -86,6 +91,7 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			}
 			return out
 		}},
+		{&v1.Lead{}, LeadCompany, func(o client.Object) []string { return company.Keys(o.(*v1.Lead).Spec.Contact) }},
 		{&v1.Interaction{}, InteractionLead, func(o client.Object) []string { return distinct(o.(*v1.Interaction).Spec.Lead) }},
 		{&v1.FollowUpPolicy{}, PolicyChannel, func(o client.Object) []string {
 			var names []string

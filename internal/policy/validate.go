@@ -44,6 +44,23 @@ func Validate(spec *v1.FollowUpPolicySpec) (map[string]*templates.Compiled, *Pro
 			return nil, &Problem{v1.ReasonInvalidTemplate, fmt.Sprintf("template %s%s: %v", name, usedBy(spec, name), err)}
 		}
 		compiled[name] = c
+		for _, lang := range sortedKeys(t.Translations) {
+			tr := t.Translations[lang]
+			if _, err := templates.Compile(name, templates.Source{Subject: tr.Subject, Body: tr.Body, Variables: t.Variables}); err != nil {
+				return nil, &Problem{v1.ReasonInvalidTemplate, fmt.Sprintf("template %s%s, %s translation: %v", name, usedBy(spec, name), lang, err)}
+			}
+		}
+	}
+	for _, st := range AllSteps(spec) {
+		w := st.WhatsAppTemplate
+		if w == nil {
+			continue
+		}
+		for i, p := range w.Parameters {
+			if _, err := templates.Compile(w.Name, templates.Source{Body: p}); err != nil {
+				return nil, &Problem{v1.ReasonInvalidTemplate, fmt.Sprintf("step %s: whatsAppTemplate %s parameter %d: %v", st.Name, w.Name, i+1, err)}
+			}
+		}
 	}
 	return compiled, nil
 }

@@ -6,19 +6,22 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/dispatch"
 )
 
-// waMessage is a WhatsApp Cloud API template message (POST /{phone-number-id}/messages).
+// waMessage is a WhatsApp Cloud API message (POST /{phone-number-id}/messages): a
+// template, or free-form text inside the customer service window.
 type waMessage struct {
-	MessagingProduct string     `json:"messaging_product"`
-	RecipientType    string     `json:"recipient_type"`
-	To               string     `json:"to"`
-	Type             string     `json:"type"`
-	Template         waTemplate `json:"template"`
+	MessagingProduct string      `json:"messaging_product"`
+	RecipientType    string      `json:"recipient_type"`
+	To               string      `json:"to"`
+	Type             string      `json:"type"`
+	Template         *waTemplate `json:"template,omitempty"`
+	Text             *waText     `json:"text,omitempty"`
 	// BizOpaqueCallbackData comes back in the status webhooks: "<ns>/<lead>/<touch key>".
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
@@ -27,6 +30,11 @@ type waTemplate struct {
 	Name       string        `json:"name"`
 	Language   waLanguage    `json:"language"`
 	Components []waComponent `json:"components,omitempty"`
+}
+
+type waText struct {
+	PreviewURL bool   `json:"preview_url"`
+	Body       string `json:"body"`
 }
 
 type waLanguage struct {
@@ -83,8 +91,41 @@ type waAnswer struct {
 	} `json:"messages"`
 }
 
-// sendWhatsApp sends the policy template of the step as an approved WhatsApp template
-// message; the template's body parameter {{1}} is the rendered body of our template.
+// waContent is what a WhatsApp touch sends at now: free-form text (the rendered body)
+// while the contact's customer service window is open, else the step's approved
+// template (or, when it declares none, the template named like the policy template
+// with the rendered body as {{1}}). Never free-form outside the window: the check is
+// made here, at the send, by the router's clock.
+func waContent(d dispatch.Delivery, channelLanguage string, now time.Time) (typ string, tmpl *waTemplate, text *waText) {
+	if cadence.FreeFormAllowed(d.WhatsAppWindowUntil, now) && d.Message.Body != "" {
+		return "text", nil, &waText{Body: d.Message.Body}
+	}
+	approved := d.WhatsApp
+	if approved == nil {
+		approved = &dispatch.WhatsAppTemplate{Name: d.Template}
+		if d.Message.Body != "" {
+			approved.Parameters = []string{d.Message.Body}
+		}
+	}
+	lang := approved.Language
+	if lang == "" {
+		lang = channelLanguage
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	tmpl = &waTemplate{Name: approved.Name, Language: waLanguage{Code: lang}}
+	if len(approved.Parameters) > 0 {
+		c := waComponent{Type: "body"}
+		for _, p := range approved.Parameters {
+			c.Parameters = append(c.Parameters, waParameter{Type: "text", Text: p})
+		}
+		tmpl.Components = []waComponent{c}
+	}
+	return "template", tmpl, nil
+}
+
+// sendWhatsApp sends a touch through the Cloud API (waContent says what).
 func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credentials, d dispatch.Delivery) dispatch.Result {
 	to := WhatsAppNumber(d.Contact)
 	if to == "" {
@@ -95,16 +136,12 @@ func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credent
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "no access token in the channel's Secret"}
 	}
 	spec := ch.Spec.WhatsApp
-	lang := spec.Language
-	if lang == "" {
-		lang = "en"
+	typ, tmpl, text := waContent(d, spec.Language, r.clock.Now())
+	if typ == "template" && tmpl.Name == "" {
+		return dispatch.Result{Outcome: cadence.Permanent, Message: "outside the 24-hour window and no approved WhatsApp template: set the step's whatsAppTemplate"}
 	}
 	msg := waMessage{MessagingProduct: "whatsapp", RecipientType: "individual", To: strings.TrimPrefix(to, "+"),
-		Type: "template", Template: waTemplate{Name: d.Template, Language: waLanguage{Code: lang}},
-		BizOpaqueCallbackData: CallbackData(d.Lead.Namespace, d.Lead.Name, d.Key)}
-	if d.Message.Body != "" {
-		msg.Template.Components = []waComponent{{Type: "body", Parameters: []waParameter{{Type: "text", Text: d.Message.Body}}}}
-	}
+		Type: typ, Template: tmpl, Text: text, BizOpaqueCallbackData: CallbackData(d.Lead.Namespace, d.Lead.Name, d.Key)}
 	body, err := json.Marshal(msg)
 	if err != nil {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "encoding error"}
