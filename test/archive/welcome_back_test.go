@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"k8s.io/utils/ptr"
 	"net/http"
 	"net/http/httptest"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"strings"
 	"sync"
 	"testing"
@@ -118,7 +120,9 @@ func TestWelcomeBackThroughTheLeadController(t *testing.T) {
 	}
 
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0", Cache: cacheFor(ns)})
+		HealthProbeBindAddress: "0", Cache: cacheFor(ns),
+		// Other tests of this process registered the same controllers in their managers.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)}})
 	if err != nil {
 		t.Fatal(err)
 	}
