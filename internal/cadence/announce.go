@@ -210,4 +210,3 @@ func newIntent(before, after *v1.LeadStatus) bool {
 	}
 	return false
 }
-
