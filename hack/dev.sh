@@ -10,6 +10,7 @@ dev=bin/dev
 kubeconfig="$root/$dev/kubeconfig"
 mkdir -p "$dev"
 rm -f "$kubeconfig"
+: >"$dev/edge.log" # this run's requests only
 
 go build -o bin/devcluster ./hack/devcluster
 go build -o bin/devreceiver ./hack/devreceiver
