@@ -128,7 +128,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		top[d] = measures.Breakdown(measured, d, short)
 	}
 	st.Breakdowns = statusBreakdowns(top)
-	st.Variants = statusVariants(measures.Variants(leads.Items, measures.VariantOrder(&p.Spec), o))
+	st.Variants = statusVariants(measures.Variants(measured, measures.VariantOrder(&p.Spec), o))
 	st.Reps = repLoads(&c, r.Loads)
 	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionReconciling)
 	setCond(st, c.Generation, v1.ConditionReady, metav1.ConditionTrue, "Measured", summary(overall))

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"github.com/followup-io/followup-operator/internal/secrets"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
@@ -14,11 +15,11 @@ import (
 
 // ChannelLookup gives the senders a channel and its credentials. Channels come from the
 // cache; Secrets are read straight from the API server (the manager's API reader, kept
-// for a few seconds by a SecretCache), so the operator needs only `get` on Secrets and
+// for a few seconds by a secrets.Cache), so the operator needs only `get` on Secrets and
 // never caches every Secret of the namespaces it watches.
 type ChannelLookup struct {
 	Channels client.Reader
-	Secrets  *SecretCache
+	Secrets  *secrets.Cache
 }
 
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get
@@ -35,7 +36,7 @@ func (c ChannelLookup) Channel(ctx context.Context, namespace, name string) (*v1
 	if ch.Spec.CredentialsRef == nil {
 		return &ch, nil, nil
 	}
-	data, err := c.Secrets.Data(ctx, types.NamespacedName{Namespace: namespace, Name: ch.Spec.CredentialsRef.Name})
+	data, err := c.Secrets.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ch.Spec.CredentialsRef.Name})
 	if err != nil {
 		return &ch, nil, fmt.Errorf("channel %s: reading its Secret %q: %w", name, ch.Spec.CredentialsRef.Name, err)
 	}

@@ -3,6 +3,8 @@ package controllers
 import (
 	"context"
 	"errors"
+	"github.com/followup-io/followup-operator/internal/metrics"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -39,6 +41,9 @@ type LeadReconciler struct {
 	Loads *RepLoads
 	// Archive finds a returning contact's archived leads; nil without an archive.
 	Archive ContactLookup
+	// newContacts are waiting leads (by name, holding the UID) already found to be no
+	// returning contact.
+	newContacts sync.Map
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
@@ -51,6 +56,9 @@ type LeadReconciler struct {
 func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
 	var l v1.Lead
 	if err := r.Get(ctx, req.NamespacedName, &l); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.newContacts.Delete(req.NamespacedName)
+		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	if !l.DeletionTimestamp.IsZero() {
@@ -72,6 +80,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 		return reconcile.Result{}, err
 	}
 	policy = g.Policy
+	labels := metrics.LabelsFor(&l, g.Campaign, g.Policy) // once per reconcile, from what was gathered
 	inbox, err := r.inbox(ctx, &l)
 	if err != nil {
 		return reconcile.Result{}, err
@@ -93,7 +102,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 			return r.block(ctx, &l, v1.ReasonInvalidTimeZone, err.Error())
 		}
 		l.Status = res.Status
-		if err := r.writeStatus(ctx, &l, before); err != nil {
+		if err := r.writeStatus(ctx, &l, before, labels); err != nil {
 			release(reservations)
 			l.Status = *before
 			if apierrors.IsConflict(err) {
@@ -185,7 +194,7 @@ func (r *LeadReconciler) send(ctx context.Context, l *v1.Lead, g *gather.Gathere
 func (r *LeadReconciler) block(ctx context.Context, l *v1.Lead, reason, msg string) (reconcile.Result, error) {
 	before := l.Status.DeepCopy()
 	cadence.Blocked(&l.Status, l.Generation, reason, msg)
-	if err := r.writeStatus(ctx, l, before); err != nil && !apierrors.IsConflict(err) {
+	if err := r.writeStatus(ctx, l, before, r.metricLabels(ctx, l, l.Status.Policy)); err != nil && !apierrors.IsConflict(err) {
 		return reconcile.Result{}, err
 	}
 	return reconcile.Result{RequeueAfter: blockedRetry}, nil
@@ -193,14 +202,14 @@ func (r *LeadReconciler) block(ctx context.Context, l *v1.Lead, reason, msg stri
 
 // writeStatus updates the status subresource under optimistic locking when it changed:
 // a stale cache makes the write of a touch's intent conflict before anything is sent.
-func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1.LeadStatus) error {
+func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1.LeadStatus, labels metrics.LeadLabels) error {
 	if equality.Semantic.DeepEqual(before, &l.Status) {
 		return nil
 	}
 	if err := r.Status().Update(ctx, l); err != nil {
 		return err
 	}
-	recordMetrics(l, r.metricLabels(ctx, l, l.Status.Policy), before, &l.Status)
+	recordMetrics(l, labels, before, &l.Status)
 	return nil
 }
 

@@ -10,8 +10,8 @@ import (
 	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
-// metricLabels are a lead's metric labels, from its Campaign and policy as the cache has
-// them (metrics.LabelsFor: only declared values, anything else "other").
+// metricLabels are a lead's metric labels read from the cache, for a blocked lead whose
+// campaign and policy were not gathered (metrics.LabelsFor: only declared values).
 func (r *LeadReconciler) metricLabels(ctx context.Context, l *v1.Lead, policy string) metrics.LeadLabels {
 	var c *v1.Campaign
 	if name := l.Spec.Source.Campaign; name != "" {

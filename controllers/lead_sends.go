@@ -160,13 +160,3 @@ func (q *SendQueue) written(keys []string) {
 		}
 	}
 }
-
-// Queued is how many sends wait on a channel, for its status.
-func (q *SendQueue) Queued(namespace, channel string) int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if l := q.lanes[namespace+"/"+channel]; l != nil {
-		return len(l.jobs)
-	}
-	return 0
-}

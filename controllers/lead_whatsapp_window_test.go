@@ -3,6 +3,7 @@ package controllers_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/followup-io/followup-operator/internal/secrets"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -33,7 +34,7 @@ func TestLeadWhatsAppWindow(t *testing.T) {
 	ctx := context.Background()
 	srv := newLoopback(t)
 	h.r.Dispatcher = senders.NewRouter(controllers.ChannelLookup{Channels: h.client,
-		Secrets: &controllers.SecretCache{Reader: h.client, Clock: h.clock, TTL: time.Second}}, nil, senders.WithClock(h.clock))
+		Secrets: &secrets.Cache{Reader: h.client, Clock: h.clock, TTL: time.Second}}, nil, senders.WithClock(h.clock))
 
 	policy := &v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "wa", Namespace: h.ns}, Spec: v1.FollowUpPolicySpec{
 		Schedule: v1.Schedule{TimeZone: "Europe/Berlin"},

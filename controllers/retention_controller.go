@@ -66,7 +66,11 @@ func (r *RetentionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	now := r.Clock.Now()
-	d := retention.Decide(retention.InputOf(&l, r.ruleFor(ctx, &l), now))
+	rule, err := r.ruleFor(ctx, &l)
+	if err != nil {
+		return ctrl.Result{}, err // never archive on a guessed rule: the policy may keep its leads
+	}
+	d := retention.Decide(retention.InputOf(&l, rule, now))
 	if !d.Due {
 		if d.At.IsZero() {
 			return ctrl.Result{}, nil
@@ -115,20 +119,24 @@ func (r *RetentionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 }
 
 // ruleFor is the retention of the lead's policy (the one it follows, else the one it
-// names); the defaults when there is none.
-func (r *RetentionReconciler) ruleFor(ctx context.Context, l *v1.Lead) retention.Rule {
+// names); the defaults when there is none or it no longer exists. Any other read error
+// is returned: a policy that keeps its leads must not be taken for the defaults.
+func (r *RetentionReconciler) ruleFor(ctx context.Context, l *v1.Lead) (retention.Rule, error) {
 	name := l.Status.Policy
 	if name == "" {
 		name = l.Spec.Policy
 	}
 	if name == "" {
-		return retention.RuleOf(nil)
+		return retention.RuleOf(nil), nil
 	}
 	var p v1.FollowUpPolicy
-	if err := r.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &p); err != nil {
-		return retention.RuleOf(nil)
+	switch err := r.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: name}, &p); {
+	case apierrors.IsNotFound(err):
+		return retention.RuleOf(nil), nil
+	case err != nil:
+		return retention.Rule{}, err
 	}
-	return retention.RuleOf(p.Spec.Retention)
+	return retention.RuleOf(p.Spec.Retention), nil
 }
 
 // inbox is the lead's Interaction objects not yet folded into it, read from the API

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"github.com/followup-io/followup-operator/internal/secrets"
 	"time"
 
 	"k8s.io/utils/clock"
@@ -72,8 +73,8 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 
 	// Senders find channels in the cache and read Secrets straight from the API server.
-	secrets := &SecretCache{Reader: mgr.GetAPIReader(), Clock: clk, TTL: DefaultSecretTTL}
-	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: secrets}, stats,
+	creds := &secrets.Cache{Reader: mgr.GetAPIReader(), Clock: clk}
+	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: creds}, stats,
 		senders.WithMaxRateWait(o.MaxRateWait), senders.WithActionLinks(o.Links))
 
 	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), Recorder: recorder}).SetupWithManager(mgr); err != nil {

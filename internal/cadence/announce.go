@@ -131,11 +131,7 @@ func touchChanges(before, after *v1.LeadStatus, add func(int, bool, string, stri
 		name := fmt.Sprintf("touch %d/%s", t.Number, t.Step)
 		switch t.Result {
 		case v1.TouchSent:
-			if t.Number == 1 && t.Round == 0 && after.Owner != "" {
-				add(50, false, v1.EventTouchPerformed, "%s sent via %s (owner %s)", name, t.Channel, after.Owner)
-			} else {
-				add(50, false, v1.EventTouchPerformed, "%s sent via %s", name, t.Channel)
-			}
+			add(50, false, v1.EventTouchPerformed, "%s sent via %s%s", name, t.Channel, ownerNote(t, after))
 		case v1.TouchTaskAssigned:
 			add(51, false, v1.EventTaskAssigned, "%s assigned to %s", name, orNobody(after.Owner))
 		case v1.TouchDone:
@@ -145,10 +141,13 @@ func touchChanges(before, after *v1.LeadStatus, add func(int, bool, string, stri
 			if strings.HasPrefix(t.Message, "template ") {
 				reason = v1.EventTemplateFailed
 			}
-			add(2, true, reason, "%s failed: %s", name, t.Message)
+			add(2, true, reason, "%s failed: %s%s", name, t.Message, ownerNote(t, after))
 		case v1.TouchSkipped:
-			if strings.Contains(t.Message, "overdue") {
+			switch {
+			case strings.Contains(t.Message, "overdue"):
 				add(35, true, v1.EventTaskSkipped, "%s %s", name, t.Message)
+			case ownerNote(t, after) != "":
+				add(53, false, v1.EventOwnerAssigned, "%s skipped: %s%s", name, t.Message, ownerNote(t, after))
 			}
 		case v1.TouchPending:
 			if t.Attempts > p.Attempts || len(t.FailedChannels) > len(p.FailedChannels) {
@@ -197,14 +196,28 @@ func handOffNote(st *v1.LeadStatus) string {
 	return "owner " + orNobody(st.Owner)
 }
 
-// newIntent says whether after records the intent of a touch before did not have.
+// firstTouch is the lead's very first touch (round 0, number 1): the owner assigned with
+// its intent is named in the event of its result instead of an event of its own.
+func firstTouch(t v1.TouchRecord) bool { return t.Round == 0 && t.Number == 1 }
+
+// ownerNote names the owner in the first touch's result event.
+func ownerNote(t v1.TouchRecord, after *v1.LeadStatus) string {
+	if !firstTouch(t) || after.Owner == "" {
+		return ""
+	}
+	return " (owner " + after.Owner + ")"
+}
+
+// newIntent says whether after records the first touch's intent, which before did not
+// have: its result's event will name the owner.
 func newIntent(before, after *v1.LeadStatus) bool {
-	known := make(map[string]bool, len(before.Touches))
 	for _, t := range before.Touches {
-		known[t.Key] = true
+		if firstTouch(t) {
+			return false
+		}
 	}
 	for _, t := range after.Touches {
-		if !known[t.Key] && t.Result == v1.TouchPending {
+		if firstTouch(t) && t.Result == v1.TouchPending {
 			return true
 		}
 	}

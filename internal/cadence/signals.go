@@ -15,9 +15,6 @@ var (
 	// ourContact: we reached out to the customer outside the cadence's own touches.
 	ourContact = map[v1.InteractionKind]bool{v1.InteractionCallConnected: true, v1.InteractionCallNoAnswer: true,
 		v1.InteractionMessageSent: true}
-	// receipts are about a message we sent: counted, never contact, never a reply.
-	receipts = map[v1.InteractionKind]bool{v1.InteractionDelivered: true, v1.InteractionRead: true,
-		v1.InteractionDeliveryFailed: true, v1.InteractionBounced: true}
 	// stopKinds maps interaction kinds to the stop event they raise.
 	stopKinds = map[v1.InteractionKind]v1.StopEvent{
 		v1.InteractionReply:         v1.StopReplied,
@@ -26,9 +23,6 @@ var (
 		v1.InteractionBounced:       v1.StopBounced,
 	}
 )
-
-// IsReceipt says whether an interaction kind is a receipt about a message we sent.
-func IsReceipt(k v1.InteractionKind) bool { return receipts[k] }
 
 // signals is what the recorded interactions and touches say about the customer.
 type signals struct {

@@ -7,29 +7,13 @@ import (
 	"time"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/leadfacts"
 )
 
-// submissionSkew is how far a source's submission time may lie after the lead's
-// creation (clocks differ) before it is not believed.
-const submissionSkew = 5 * time.Minute
-
-// earliestSubmission is the earliest submission time believed (the CRD refuses older).
-var earliestSubmission = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// SubmittedAt starts the first-response clock: the source's time, else the lead's
-// creation. A source time after the lead's creation (beyond clock skew) or before 2000
-// is not believed: the creation time is used, and the lead's Valid condition says so.
-func SubmittedAt(l *v1.Lead) time.Time {
-	created := l.CreationTimestamp.Time
-	s := l.Spec.Source.SubmittedAt
-	switch {
-	case s == nil || s.IsZero():
-		return created
-	case !created.IsZero() && (s.Time.After(created.Add(submissionSkew)) || s.Time.Before(earliestSubmission)):
-		return created
-	}
-	return s.Time
-}
+// SubmittedAt starts the first-response clock: leadfacts.SubmittedAt, the one rule every
+// figure uses (a source time after the lead's creation or before 2000 is not believed;
+// the lead's Valid condition says so).
+func SubmittedAt(l *v1.Lead) time.Time { return leadfacts.SubmittedAt(l) }
 
 // problem is something wrong in a lead's own spec that the engine works around.
 type problem struct{ reason, message string }

@@ -151,10 +151,11 @@ func Identity(c v1.Contact) []Key {
 	return out
 }
 
-// All is Identity plus the company domain of the email.
+// All is Identity plus the company domain of the email (none for free mail: the archive
+// must not gather every gmail.com customer under one key).
 func All(c v1.Contact) []Key {
 	out := Identity(c)
-	if k, ok := ForDomain(DomainOf(c.Email)); ok {
+	if k, ok := CompanyDomain(c.Email); ok {
 		out = append(out, k)
 	}
 	return out

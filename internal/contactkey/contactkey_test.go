@@ -76,3 +76,18 @@ func TestIdentityAndMatches(t *testing.T) {
 		t.Errorf("a contact without email or phone has no identity keys, got %v", got)
 	}
 }
+
+// TestFreeMailMakesNoCompanyKey: a gmail.com address is the contact's own, never a
+// company's: no domain key (the archive would gather every gmail customer under it).
+func TestFreeMailMakesNoCompanyKey(t *testing.T) {
+	for _, email := range []string{"hanna@gmail.com", "li@QQ.com", "a@gmx.de"} {
+		for _, k := range All(v1.Contact{Email: email}) {
+			if k.Kind == Domain {
+				t.Errorf("%s: a domain key %v", email, k)
+			}
+		}
+	}
+	if ks := All(v1.Contact{Email: "hanna@maszyny.pl"}); len(ks) != 2 || ks[1].Kind != Domain {
+		t.Errorf("a company address keeps its domain key: %v", ks)
+	}
+}

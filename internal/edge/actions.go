@@ -30,10 +30,10 @@ func (s *Server) linkKeys() [][]byte {
 // verifiedLink reads and checks the signed link of a request. On failure it answers
 // with an HTML page (400 malformed, 403 bad signature, 410 expired, 503 no key, 403 a
 // namespace not served) and returns false: nothing is read or written.
-func (s *Server) verifiedLink(w http.ResponseWriter, r *http.Request, rep string) (actionlink.Link, bool) {
+func (s *Server) verifiedLink(w http.ResponseWriter, r *http.Request, rep string, keys [][]byte) (actionlink.Link, bool) {
 	l, sig, err := actionlink.Parse(r.URL.Query(), rep)
 	if err == nil {
-		err = actionlink.Verify(s.linkKeys(), l, sig, s.Clock.Now())
+		err = actionlink.Verify(keys, l, sig, s.Clock.Now())
 	}
 	switch {
 	case err == nil:
@@ -71,7 +71,7 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", pageData{Title: "Method not allowed", Text: "Open the link in a browser."})
 		return
 	}
-	l, ok := s.verifiedLink(w, r, "")
+	l, ok := s.verifiedLink(w, r, "", s.linkKeys())
 	if !ok {
 		return
 	}

@@ -56,6 +56,15 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request, l *v1.Lead, 
 		return
 	}
 	err := s.Client.Create(r.Context(), l)
+	if apierrors.IsAlreadyExists(err) && !s.sameSubmission(r.Context(), l) {
+		// Another lead holds this short name: never answer "already recorded" for a lead
+		// that was not; the long name is as deterministic for this submission's retries.
+		l.Name = longLeadName(l.Spec.Contact, src, l.Spec.Source.ExternalID)
+		if err = s.Client.Create(r.Context(), l); apierrors.IsAlreadyExists(err) && !s.sameSubmission(r.Context(), l) {
+			s.fail(w, r, http.StatusConflict, "NameTaken", "another lead holds this lead's name; retry with another lead id")
+			return
+		}
+	}
 	switch {
 	case err == nil:
 		s.Log.Info("lead created", "namespace", l.Namespace, "lead", l.Name, "source", src)
@@ -136,3 +145,18 @@ func setSubmitted(l *v1.Lead, field string, given *time.Time, now time.Time) *ad
 
 // leadKey is a lead's object key.
 func leadKey(ns, name string) client.ObjectKey { return client.ObjectKey{Namespace: ns, Name: name} }
+
+// sameSubmission says whether the lead stored under l's name is this submission (same
+// source and external id), read from the API server; an unreadable one counts as the
+// same, so an API hiccup answers as before rather than creating a second lead.
+func (s *Server) sameSubmission(ctx context.Context, l *v1.Lead) bool {
+	var have v1.Lead
+	var rd client.Reader = s.Client
+	if s.Reader != nil {
+		rd = s.Reader
+	}
+	if err := rd.Get(ctx, client.ObjectKeyFromObject(l), &have); err != nil {
+		return true
+	}
+	return have.Labels[LabelSource] == l.Labels[LabelSource] && have.Spec.Source.ExternalID == l.Spec.Source.ExternalID
+}

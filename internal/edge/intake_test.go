@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -239,5 +240,43 @@ func TestEdgeLeadsHaveReadableNames(t *testing.T) {
 	f["contact"] = map[string]any{"company": "ACME Machinery Ltd", "email": "buyer@example.com"}
 	if code, b := post(t, "/v1/namespaces/edge/leads", f, auth); code != 200 || b["name"] != first {
 		t.Errorf("retry with another spelling: %d %v, want 200 %s", code, b, first)
+	}
+}
+
+// TestALeadWhoseNameIsTakenIsStillCreated: the short name is a 40-bit hash; when
+// another lead already holds it (a collision, forced here by a squatter with the very
+// name), the submission is not answered "already recorded" and lost: it is created under
+// the long name, and its retry finds it there.
+func TestALeadWhoseNameIsTakenIsStillCreated(t *testing.T) {
+	ctx := context.Background()
+	code, body := post(t, "/v1/namespaces/edge/leads", form("web-squat"), auth)
+	if code != 201 {
+		t.Fatalf("first: %d %v", code, body)
+	}
+	name := body["name"].(string)
+	orig := getLead(t, name)
+	if err := env.Client.Delete(ctx, orig); err != nil {
+		t.Fatal(err)
+	}
+	squatter := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{edge.LabelSource: "form"}},
+		Spec: v1.LeadSpec{Contact: v1.Contact{Name: "Someone Else", Email: "else@example.org"}, Policy: "p",
+			Source: v1.LeadSource{ExternalID: "someone-else"}}}
+	if err := env.Client.Create(ctx, squatter); err != nil {
+		t.Fatal(err)
+	}
+	code, body = post(t, "/v1/namespaces/edge/leads", form("web-squat"), auth)
+	if code != 201 || body["name"] == name || body["created"] != true {
+		t.Fatalf("a taken name must not swallow the lead: %d %v", code, body)
+	}
+	long := body["name"].(string)
+	if l := getLead(t, long); l.Spec.Source.ExternalID != "web-squat" {
+		t.Errorf("the lead under the long name: %+v", l.Spec.Source)
+	}
+	if l := getLead(t, name); l.Spec.Source.ExternalID != "someone-else" {
+		t.Errorf("the squatter was changed: %+v", l.Spec.Source)
+	}
+	code, body = post(t, "/v1/namespaces/edge/leads", form("web-squat"), auth)
+	if code != 200 || body["name"] != long {
+		t.Errorf("its retry: %d %v", code, body)
 	}
 }

@@ -27,12 +27,23 @@ const suffixLen = 10
 // Never a person's name, an email or a number: object names are logged and shown
 // everywhere.
 func leadName(c v1.Contact, source, externalID string) string {
+	return leadNameOf(c, source, externalID, suffixLen)
+}
+
+// longLeadName is the name a lead gets when another lead already holds its short name
+// (two submissions whose 40-bit hashes met): 96 bits, deterministic too, so a retry of
+// the second finds it again.
+func longLeadName(c v1.Contact, source, externalID string) string {
+	return leadNameOf(c, source, externalID, 24)
+}
+
+func leadNameOf(c v1.Contact, source, externalID string, digits int) string {
 	sum := sha256.Sum256([]byte(source + "\x00" + externalID))
 	prefix := companySlug(c.Company)
 	if prefix == "" {
 		prefix = source
 	}
-	return prefix + "-" + hex.EncodeToString(sum[:])[:suffixLen]
+	return prefix + "-" + hex.EncodeToString(sum[:])[:digits]
 }
 
 // companySlug is a company name as lowercase ASCII words joined by "-", at most 40

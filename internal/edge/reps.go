@@ -40,19 +40,20 @@ func (s *Server) repPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := r.PathValue("name")
-	l, ok := s.verifiedLink(w, r, rep)
+	keys := s.linkKeys() // read once: a rotation mid-request must not empty them under us
+	l, ok := s.verifiedLink(w, r, rep, keys)
 	if !ok {
 		return
 	}
-	var leads v1.LeadList
-	if err := s.Client.List(r.Context(), &leads, client.InNamespace(l.Namespace)); err != nil {
+	var leads v1.LeadList // read only: the cache's objects, not a deep copy of the namespace
+	if err := s.Client.List(r.Context(), &leads, client.InNamespace(l.Namespace), client.UnsafeDisableDeepCopy); err != nil {
 		s.apiError(err, "listing leads", l.Namespace, "")
 		s.page(w, r, http.StatusServiceUnavailable, "APIUnavailable", pageData{Title: "Try again", Text: "The leads could not be read."})
 		return
 	}
 	now := s.Clock.Now()
 	q := repqueue.Build(leads.Items, rep, now, 0)
-	key := []byte(s.config().ActionLinkKeys[0]) // verifiedLink saw at least one
+	key := keys[0] // verifiedLink verified with one of them
 	back := r.URL.RequestURI()
 	view := &queueView{Rep: rep, Now: now.UTC().Format("2006-01-02 15:04 MST"), Total: q.Total()}
 	for _, sec := range repqueue.Sections {

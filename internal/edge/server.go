@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"github.com/followup-io/followup-operator/internal/secrets"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -26,10 +27,11 @@ type Server struct {
 	// the server runs (rotated secrets).
 	Config Config
 
-	live    atomic.Pointer[Config]
-	tenants tenants
-	once    sync.Once
-	mux     *http.ServeMux
+	live        atomic.Pointer[Config]
+	tenants     *secrets.Cache
+	tenantsOnce sync.Once
+	once        sync.Once
+	mux         *http.ServeMux
 }
 
 // config is the configuration in force: the last SetConfig, else Config. Handlers read

@@ -2,9 +2,8 @@ package edge
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
+	"github.com/followup-io/followup-operator/internal/orders"
 	"net/http"
 	"strings"
 	"time"
@@ -52,14 +51,12 @@ func (s *Server) whatsAppEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sig, found := strings.CutPrefix(r.Header.Get("X-Hub-Signature-256"), "sha256=")
-	if !found {
+	// Meta signs as the order webhook does: "sha256=<hex HMAC-SHA256 of the raw body>".
+	switch err := orders.Verify([]string{secret}, raw, r.Header.Get("X-Hub-Signature-256")); {
+	case errors.Is(err, orders.ErrNoSignature):
 		s.fail(w, r, http.StatusUnauthorized, "MissingSignature", "X-Hub-Signature-256: sha256=<hex> is required")
 		return
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(raw)
-	if !hmac.Equal([]byte(strings.ToLower(sig)), []byte(hex.EncodeToString(mac.Sum(nil)))) {
+	case err != nil:
 		s.fail(w, r, http.StatusForbidden, "BadSignature", "X-Hub-Signature-256 does not match the body")
 		return
 	}

@@ -90,7 +90,9 @@ func SameCompany(ctx context.Context, r client.Reader, l *v1.Lead) ([]v1.Lead, e
 	seen := map[types.UID]bool{l.UID: true}
 	for _, key := range company.Keys(l.Spec.Contact) {
 		var list v1.LeadList
-		if err := r.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{indexes.LeadCompany: key}); err != nil {
+		// Read only: the cache's objects as they are, not deep copies of every colleague.
+		if err := r.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{indexes.LeadCompany: key},
+			client.UnsafeDisableDeepCopy); err != nil {
 			return nil, err
 		}
 		for _, o := range list.Items {
@@ -140,8 +142,8 @@ func policy(ctx context.Context, r client.Reader, l *v1.Lead) (*v1.FollowUpPolic
 
 // Channels are a namespace's channels as the engine sees them.
 func Channels(ctx context.Context, r client.Reader, namespace string) (map[string]cadence.ChannelState, error) {
-	var list v1.ChannelList
-	if err := r.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+	var list v1.ChannelList // read only: no deep copies on every lead reconcile
+	if err := r.List(ctx, &list, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	out := make(map[string]cadence.ChannelState, len(list.Items))

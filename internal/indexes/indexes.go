@@ -35,7 +35,7 @@ const (
 	// LeadNumber: the digits of spec.contact.whatsapp and spec.contact.phone (a reply on
 	// WhatsApp often comes from the phone number of the form).
 	LeadNumber = "lead.number"
-	// LeadEmail: spec.contact.email, lower case.
+	// LeadEmail: spec.contact.email, trimmed and lower case (as the edge looks it up).
 	LeadEmail = "lead.email"
 	// LeadExternalID: spec.source.externalID.
 	LeadExternalID = "lead.externalID"
@@ -104,7 +104,9 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			l := o.(*v1.Lead)
 			return distinct(Digits(l.Spec.Contact.WhatsApp), Digits(l.Spec.Contact.Phone))
 		}},
-		{&v1.Lead{}, LeadEmail, func(o client.Object) []string { return distinct(strings.ToLower(o.(*v1.Lead).Spec.Contact.Email)) }},
+		{&v1.Lead{}, LeadEmail, func(o client.Object) []string {
+			return distinct(strings.ToLower(strings.TrimSpace(o.(*v1.Lead).Spec.Contact.Email)))
+		}},
 		{&v1.Lead{}, LeadExternalID, func(o client.Object) []string { return distinct(o.(*v1.Lead).Spec.Source.ExternalID) }},
 		{&v1.Lead{}, LeadMessageID, func(o client.Object) []string {
 			var ids []string

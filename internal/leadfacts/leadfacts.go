@@ -9,12 +9,27 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
-// SubmittedAt is when the lead came in: the form's time, else the object's creation.
+// SubmissionSkew is how far after the lead's creation a source's submission time may
+// lie (clocks differ) and still be believed.
+const SubmissionSkew = 5 * time.Minute
+
+// EarliestSubmission: a source time before it is an unset clock, never a submission.
+var EarliestSubmission = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// SubmittedAt is when the lead came in, the one rule for the SLA clock, the measures,
+// the archive and returning contacts: the source's time, else the lead's creation. A
+// source time after the creation (beyond SubmissionSkew) or before EarliestSubmission
+// is not believed: the creation time is used.
 func SubmittedAt(l *v1.Lead) time.Time {
-	if s := l.Spec.Source.SubmittedAt; s != nil && !s.IsZero() {
-		return s.Time
+	created := l.CreationTimestamp.Time
+	s := l.Spec.Source.SubmittedAt
+	switch {
+	case s == nil || s.IsZero():
+		return created
+	case !created.IsZero() && (s.Time.After(created.Add(SubmissionSkew)) || s.Time.Before(EarliestSubmission)):
+		return created
 	}
-	return l.CreationTimestamp.Time
+	return s.Time
 }
 
 // ClosedAt is when the lead stopped needing work: the outcome's time for a won or lost

@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -121,12 +120,4 @@ func Parse(body []byte) (Event, v1.InteractionEntry, error) {
 	in := v1.InteractionEntry{Kind: kind, ID: "order:" + e.ID, By: "order-webhook",
 		Order: &v1.OrderRef{ID: e.Order.ID, Carrier: e.Order.Carrier, Tracking: e.Order.Tracking}}
 	return e, in, nil
-}
-
-// Describe is a log-safe summary (kind and order id; never the lead's email).
-func Describe(in v1.InteractionEntry) string {
-	if in.Order == nil {
-		return string(in.Kind)
-	}
-	return fmt.Sprintf("%s %s", in.Kind, in.Order.ID)
 }

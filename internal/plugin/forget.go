@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/followup-io/followup-operator/internal/indexes"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -130,7 +131,11 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 		deleted++
 	}
 	if store != nil {
-		if err := store.CompleteForget(ctx, res.AuditID, deleted, interactions, now); err != nil {
+		done := time.Now() // the audit says when the erasure ended, not when it was asked for
+		if env.Now != nil {
+			done = env.Now()
+		}
+		if err := store.CompleteForget(ctx, res.AuditID, deleted, interactions, done); err != nil {
 			return err
 		}
 		if err := store.Vacuum(ctx); err != nil {
@@ -146,16 +151,14 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 
 // deleteInteractions deletes the lead's Interaction objects (its unfolded inbox).
 func deleteInteractions(ctx context.Context, c client.Client, l *v1.Lead) (int, error) {
+	// spec.lead is a selectable field: the API server lists only this lead's objects.
 	var list v1.InteractionList
-	if err := c.List(ctx, &list, client.InNamespace(l.Namespace)); err != nil {
+	if err := c.List(ctx, &list, client.InNamespace(l.Namespace), client.MatchingFields{indexes.InteractionLead: l.Name}); err != nil {
 		return 0, err
 	}
 	n := 0
 	for i := range list.Items {
 		in := &list.Items[i]
-		if in.Spec.Lead != l.Name {
-			continue
-		}
 		if err := c.Delete(ctx, in); client.IgnoreNotFound(err) != nil {
 			return n, err
 		}

@@ -49,6 +49,9 @@ func runHistory(ctx context.Context, args []string, env Env) error {
 	if output != "table" && output != "json" {
 		return usagef("-o %q: want table or json", output)
 	}
+	if company != "" && contactkey.FreeMail(company) {
+		return usagef("--company %s is a free-mail provider, nobody's company: give --email instead", company)
+	}
 	var keys []contactkey.Key
 	for _, kv := range []struct {
 		kind  contactkey.Kind

@@ -61,19 +61,21 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	if !all {
 		opts = append(opts, client.InNamespace(ns))
 	}
-	if by == "variant" {
-		return reportVariants(ctx, c, opts, env.Out, output, now, window)
-	}
 	var leads v1.LeadList
 	if err := c.List(ctx, &leads, opts...); err != nil {
 		return err
 	}
-	var campaigns v1.CampaignList
-	if err := c.List(ctx, &campaigns, opts...); err != nil {
-		return err
-	}
+	// Archived leads count in every grouping, variants included: archiving never
+	// changes a figure.
 	measured, err := withArchivedLeads(ctx, env, &arch, all, ns, now, window, leads.Items)
 	if err != nil {
+		return err
+	}
+	if by == "variant" {
+		return reportVariants(ctx, c, opts, measured, env.Out, output, now, window)
+	}
+	var campaigns v1.CampaignList
+	if err := c.List(ctx, &campaigns, opts...); err != nil {
 		return err
 	}
 	r := review.Build(review.Input{Leads: measured, Campaigns: campaigns.Items, By: dim, Now: now, Window: window})

@@ -35,11 +35,7 @@ type variantRow struct {
 
 // reportVariants is the A/B review: each variant of each step over the leads submitted
 // in the window, compared with the step's first variant (the policies give the order).
-func reportVariants(ctx context.Context, c client.Client, opts []client.ListOption, out io.Writer, output string, now time.Time, window time.Duration) error {
-	var leads v1.LeadList
-	if err := c.List(ctx, &leads, opts...); err != nil {
-		return err
-	}
+func reportVariants(ctx context.Context, c client.Client, opts []client.ListOption, leads []v1.Lead, out io.Writer, output string, now time.Time, window time.Duration) error {
 	var policies v1.FollowUpPolicyList
 	if err := c.List(ctx, &policies, opts...); err != nil {
 		return err
@@ -52,7 +48,7 @@ func reportVariants(ctx context.Context, c client.Client, opts []client.ListOpti
 			}
 		}
 	}
-	groups := measures.Variants(leads.Items, order, measures.Options{Now: now, Window: window})
+	groups := measures.Variants(leads, order, measures.Options{Now: now, Window: window})
 	rows := make([]variantRow, 0, len(groups))
 	for _, g := range groups {
 		rows = append(rows, variantRow{g.Step, g.Variant, g.Sends, g.Leads, g.Replied, g.ReplyRate, g.QualityMix, g.Meetings, g.Won,
