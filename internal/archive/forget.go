@@ -56,10 +56,15 @@ WITH found AS (
         closed_at = NULL, last_active_at = NULL, resource_version = '', lead = NULL, inbox = NULL,
         forgotten_at = coalesce(l.forgotten_at, excluded.forgotten_at)
     RETURNING l.uid
-), keys AS (
-    DELETE FROM followup.contact_keys c USING tomb WHERE c.uid = tomb.uid
 )
 SELECT count(*) FILTER (WHERE had_data) FROM found`
+
+// forgetKeysSQL removes the hashed contact keys of every tombstone. It is a statement of
+// its own: one snapshot per statement, so it also sees the keys an archive write of the
+// same lead committed while forgetSQL waited for it (in forgetSQL they were invisible).
+const forgetKeysSQL = `
+DELETE FROM followup.contact_keys c USING followup.leads l
+WHERE c.uid = l.uid AND l.forgotten_at IS NOT NULL`
 
 // Forget erases the contact from the archive and writes the audit entry, in one
 // transaction. The caller then deletes the live leads and reports it with
@@ -92,6 +97,9 @@ func (s *Store) Forget(ctx context.Context, req ForgetRequest) (ForgetResult, er
 	if err := tx.QueryRow(ctx, forgetSQL, kinds, digests, uids, nss, now).Scan(&res.ArchivedLeads); err != nil {
 		return res, fmt.Errorf("archive: forgetting: %w", err)
 	}
+	if _, err := tx.Exec(ctx, forgetKeysSQL); err != nil {
+		return res, fmt.Errorf("archive: forgetting the contact keys: %w", err)
+	}
 	if err := tx.QueryRow(ctx, `INSERT INTO followup.forget_audit (requested_at, requested_by, archived_leads, live_leads)
 		VALUES ($1, $2, $3, $4) RETURNING id`, now, req.RequestedBy, res.ArchivedLeads, len(req.Live)).Scan(&res.AuditID); err != nil {
 		return res, err
@@ -106,8 +114,9 @@ func (s *Store) CompleteForget(ctx context.Context, auditID int64, liveDeleted, 
 	return err
 }
 
-// Vacuum reclaims the space of erased rows now rather than at the next autovacuum, so
-// erased values leave the table files soon (backups keep them until they expire).
+// Vacuum marks the space of erased rows reusable now rather than at the next autovacuum.
+// A plain VACUUM does not rewrite the files: erased bytes stay on disk until overwritten
+// (VACUUM FULL rewrites them), and backups keep them until they expire.
 func (s *Store) Vacuum(ctx context.Context) error {
 	_, err := s.pool.Exec(ctx, "VACUUM followup.leads, followup.contact_keys")
 	return err

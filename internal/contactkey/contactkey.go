@@ -143,7 +143,9 @@ func Identity(c v1.Contact) []Key {
 	if k, ok := ForEmail(c.Email); ok {
 		out = append(out, k)
 	}
-	for _, n := range []string{c.Phone, c.WhatsApp} {
+	// phoneAsGiven: a number the intake could not read, kept as typed; its digits still
+	// find the contact when given the same way.
+	for _, n := range []string{c.Phone, c.WhatsApp, c.PhoneAsGiven} {
 		if k, ok := ForPhone(n); ok && !contains(out, k) {
 			out = append(out, k)
 		}

@@ -91,3 +91,13 @@ func TestFreeMailMakesNoCompanyKey(t *testing.T) {
 		t.Errorf("a company address keeps its domain key: %v", ks)
 	}
 }
+
+// TestAnUnreadNumberStillIdentifies: a number the intake could not read is kept as typed
+// (phoneAsGiven); history and forget still find the contact by it.
+func TestAnUnreadNumberStillIdentifies(t *testing.T) {
+	c := v1.Contact{PhoneAsGiven: "0501 234 567"}
+	want, ok := ForPhone("0501-234-567")
+	if !ok || !Matches(c, []Key{want}) {
+		t.Fatalf("phoneAsGiven not keyed: %v %v", Identity(c), want)
+	}
+}

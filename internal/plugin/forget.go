@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/followup-io/followup-operator/internal/indexes"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -57,6 +58,12 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 		k, err := contactkey.Parse(contactkey.Phone, p)
 		if err != nil {
 			return usagef("--phone: %v", err)
+		}
+		if !strings.HasPrefix(strings.TrimSpace(p), "+") {
+			// Leads keep readable numbers in international form; a national number
+			// matches only one kept as typed (spec.contact.phoneAsGiven). Say so, so
+			// "erased 0" is not read as "there was nothing".
+			fmt.Fprintf(env.Err, "note: --phone %s has no country code; numbers are stored as +<country><number>, give that form too\n", p)
 		}
 		keys = append(keys, k)
 	}
