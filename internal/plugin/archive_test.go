@@ -215,8 +215,22 @@ func TestArchiveCommands(t *testing.T) {
 			company: "Maszyny SA", submitted: now.Add(-200 * day), outcome: v1.OutcomeWon, closedAt: now.Add(-150 * day), value: "9000"})
 		archiveLead(t, store, old, now.Add(-100*day))
 		makeLead(t, eu, customer{name: "kowalczyk-2", email: "hanna@maszyny.pl", contactName: "Hanna Kowalczyk", company: "Maszyny SA", submitted: now.Add(-3 * day)})
-		makeLead(t, na, customer{name: "kowalczyk-3", phone: "+48600111222", contactName: "Hanna Kowalczyk", submitted: now.Add(-day)})
+		makeLead(t, na, customer{name: "kowalczyk-3", phone: "+48600111222", email: "h.kowalczyk@prywatna.pl", contactName: "Hanna Kowalczyk", submitted: now.Add(-day)})
+		// Reached only through kowalczyk-3's second address: erased by following the links.
+		makeLead(t, na, customer{name: "kowalczyk-5", email: "h.kowalczyk@prywatna.pl", contactName: "H. K.", submitted: now.Add(-day)})
 		makeLead(t, eu, customer{name: "nowak", email: "jan@firma.de", contactName: "Jan Nowak", submitted: now.Add(-day)})
+		// Another person's lead linked to one being erased (its contact was corrected after
+		// the link was made): it survives, the link does not.
+		linked := makeLead(t, eu, customer{name: "wojcik", email: "ewa@wojcik.de", contactName: "Ewa Wojcik", submitted: now.Add(-day)})
+		var k2 v1.Lead
+		if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: eu, Name: "kowalczyk-2"}, &k2); err != nil {
+			t.Fatal(err)
+		}
+		linked.Status.ReturningContact = &v1.ReturningContactStatus{PreviousLead: k2.Name, PreviousUID: string(k2.UID),
+			LastActiveAt: metav1.NewTime(now.Add(-3 * day)), MatchedBy: v1.MatchedByEmail}
+		if err := env.Client.Status().Update(context.Background(), linked); err != nil {
+			t.Fatal(err)
+		}
 		if err := env.Client.Create(context.Background(), &v1.Interaction{ObjectMeta: metav1.ObjectMeta{Name: "k2-reply", Namespace: eu},
 			Spec: v1.InteractionSpec{Lead: "kowalczyk-2", InteractionEntry: v1.InteractionEntry{At: metav1.NewTime(now), Kind: v1.InteractionReply, ID: "x1"}}}); err != nil {
 			t.Fatal(err)
@@ -225,17 +239,31 @@ func TestArchiveCommands(t *testing.T) {
 		if code, _, errs := archiveRun(now, eu, "forget", "--email", "hanna@maszyny.pl"); code != plugin.ExitUsage || !strings.Contains(errs, "--archive-dsn") {
 			t.Fatalf("forget without the archive must refuse: exit %d %s", code, errs)
 		}
-		code, out, errs := archiveRun(now, "", "forget", "--email", "hanna@maszyny.pl", "--phone", "+48600111222", "--archive-dsn", dsn, "--dry-run")
-		if code != 0 || !strings.Contains(out, "would erase 2 live and 1 archived leads") {
+		code, out, errs := archiveRun(now, "", "forget", "--email", "hanna@maszyny.pl", "--phone", "+48600111222", "--archive-dsn", dsn, "--dry-run", "--exact")
+		if code != 0 || !strings.Contains(out, "would erase 2 live and 1 archived leads, and unlink 1 other leads") {
+			t.Fatalf("dry run, exact: exit %d %q %s", code, out, errs)
+		}
+		code, out, errs = archiveRun(now, "", "forget", "--email", "hanna@maszyny.pl", "--phone", "+48600111222", "--archive-dsn", dsn, "--dry-run")
+		if code != 0 || !strings.Contains(out, "2 email addresses and numbers given, 3 found") || !strings.Contains(out, "would erase 3 live and 1 archived leads") {
 			t.Fatalf("dry run: exit %d %q %s", code, out, errs)
 		}
 		code, out, errs = archiveRun(now, "", "forget", "--email", "hanna@maszyny.pl", "--phone", "+48600111222", "--archive-dsn", dsn)
-		if code != 0 || !strings.Contains(out, "erased 2 live leads (1 interactions) and 1 archived leads") {
+		if code != 0 || !strings.Contains(out, "erased 3 live leads (1 interactions) and 1 archived leads") || !strings.Contains(out, "unlinked 1 other leads") {
 			t.Fatalf("forget: exit %d %q %s", code, out, errs)
+		}
+		if strings.Contains(out+errs, "prywatna") {
+			t.Errorf("forget printed a found address: %s %s", out, errs)
+		}
+		var survivor v1.Lead
+		if err := env.Client.Get(context.Background(), client.ObjectKeyFromObject(linked), &survivor); err != nil {
+			t.Fatalf("the linked lead of another person must survive: %v", err)
+		}
+		if survivor.Status.ReturningContact != nil || survivor.Status.Owner != "anna" || len(survivor.Status.Touches) != 1 {
+			t.Errorf("unlinking must remove the link and keep the rest of the status: %+v", survivor.Status)
 		}
 
 		// Nothing of the contact remains in the cluster...
-		secrets := []string{"hanna", "Hanna", "Kowalczyk", "kowalczyk", "maszyny", "Maszyny", "600111222"}
+		secrets := []string{"hanna", "Hanna", "Kowalczyk", "kowalczyk", "maszyny", "Maszyny", "600111222", "prywatna", "H. K."}
 		var cluster []byte
 		for _, n := range []string{eu, na} {
 			var leads v1.LeadList
@@ -283,7 +311,7 @@ func TestArchiveCommands(t *testing.T) {
 			}
 		}
 		audit, err := store.Audit(ctx)
-		if err != nil || len(audit) != 1 || audit[0].LiveLeads != 2 || audit[0].ArchivedLeads != 1 || audit[0].Interactions != 1 ||
+		if err != nil || len(audit) != 1 || audit[0].LiveLeads != 3 || audit[0].ArchivedLeads != 1 || audit[0].Interactions != 1 ||
 			audit[0].RequestedBy != "privacy-officer" || audit[0].CompletedAt == nil {
 			t.Fatalf("audit: %+v %v", audit, err)
 		}

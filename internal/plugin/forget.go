@@ -28,7 +28,7 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	var g globals
 	var arch archiveFlag
 	var emails, phones multiFlag
-	var noArchive, dryRun bool
+	var noArchive, dryRun, exact bool
 	fs := flag.NewFlagSet("forget", flag.ContinueOnError)
 	g.bind(fs)
 	arch.bind(fs)
@@ -36,6 +36,7 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	fs.Var(&phones, "phone", "A phone or WhatsApp number of the contact (repeat for several).")
 	fs.BoolVar(&noArchive, "no-archive", false, "There is no archive: erase from the cluster only.")
 	fs.BoolVar(&dryRun, "dry-run", false, "Count what would be erased; change nothing.")
+	fs.BoolVar(&exact, "exact", false, "Erase only leads with the given email/phone; do not follow the other numbers and addresses found on them.")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -89,15 +90,6 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 		}
 		return err
 	}
-	var live []*v1.Lead
-	var liveRefs []archive.LiveLead
-	for i := range list.Items {
-		l := &list.Items[i]
-		if contactkey.Matches(l.Spec.Contact, keys) {
-			live = append(live, l)
-			liveRefs = append(liveRefs, archive.LiveLead{UID: string(l.UID), Namespace: l.Namespace})
-		}
-	}
 	store, err := arch.open(ctx)
 	if err != nil {
 		return err
@@ -105,16 +97,49 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	if store != nil {
 		defer store.Close()
 	}
-	if dryRun {
-		archived := 0
-		if store != nil {
-			recs, err := store.ByContact(ctx, nil, keys)
-			if err != nil {
-				return err
+	var namespaces []string
+	if g.namespace != "" {
+		namespaces = []string{g.namespace}
+	}
+	given := len(keys)
+	if !exact {
+		if keys, err = contactClosure(keys, list.Items, func(ks []contactkey.Key) ([]archive.Record, error) {
+			if store == nil {
+				return nil, nil
 			}
-			archived = len(recs)
+			return store.ByContact(ctx, namespaces, ks)
+		}); err != nil {
+			return err
 		}
-		fmt.Fprintf(env.Out, "would erase %d live and %d archived leads (dry run: nothing changed)\n", len(live), archived)
+	}
+	var archived []archive.Record
+	if store != nil {
+		if archived, err = store.ByContact(ctx, namespaces, keys); err != nil {
+			return err
+		}
+	}
+	var live []*v1.Lead
+	var liveRefs []archive.LiveLead
+	erased := map[string]bool{}
+	for i := range list.Items {
+		l := &list.Items[i]
+		if contactkey.Matches(l.Spec.Contact, keys) {
+			live = append(live, l)
+			liveRefs = append(liveRefs, archive.LiveLead{UID: string(l.UID), Namespace: l.Namespace})
+			erased[string(l.UID)] = true
+		}
+	}
+	for _, r := range archived {
+		erased[string(r.Lead.UID)] = true
+	}
+	linked := linkedSurvivors(list.Items, erased)
+	if len(keys) > given {
+		// Counts only: the keys found are the person's data too.
+		fmt.Fprintf(env.Out, "followed the contact's leads: %d email addresses and numbers given, %d found on them\n", given, len(keys))
+	}
+	if dryRun {
+		fmt.Fprintf(env.Out, "would erase %d live and %d archived leads, and unlink %d other leads from them (dry run: nothing changed)\n",
+			len(live), len(archived), len(linked))
 		return nil
 	}
 
@@ -136,6 +161,18 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 			return fmt.Errorf("deleting lead %s/%s: %w", l.Namespace, l.Name, err)
 		}
 		deleted++
+	}
+	// A surviving lead linked to an erased one (status.returningContact) would keep its
+	// name and phase; the link goes with the erasure.
+	unlinked := 0
+	for _, l := range linked {
+		if err := unlink(ctx, c, l); err != nil {
+			return fmt.Errorf("unlinking lead %s/%s: %w", l.Namespace, l.Name, err)
+		}
+		unlinked++
+	}
+	if unlinked > 0 {
+		fmt.Fprintf(env.Out, "unlinked %d other leads from the erased ones\n", unlinked)
 	}
 	if store != nil {
 		done := time.Now() // the audit says when the erasure ended, not when it was asked for
