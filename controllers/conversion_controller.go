@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -17,6 +18,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/conversions"
+	"github.com/followup-io/followup-operator/internal/secrets"
 )
 
 // ConversionReconciler uploads won leads of campaigns with spec.conversionUpload to
@@ -26,11 +28,14 @@ import (
 // after a crash or a lost status write is the same conversion to Google.
 type ConversionReconciler struct {
 	client.Client
-	// Secrets reads the credentials Secret straight from the API server (not cached).
-	Secrets  client.Reader
+	// Secrets reads the credentials Secret (the shared short-lived cache: Secrets are
+	// not watched).
+	Secrets  *secrets.Cache
 	Recorder events.EventRecorder
 	Clock    clock.PassiveClock
 	HTTP     *http.Client
+	// tokens keeps a service account's access token for its hour.
+	tokens conversions.Tokens
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
@@ -91,8 +96,7 @@ func (r *ConversionReconciler) attempt(ctx context.Context, l *v1.Lead, cu *v1.C
 	if errors.Is(err, conversions.ErrNoIdentifier) {
 		return conversions.Permanent, v1.ReasonNoConversionID, err.Error(), ""
 	}
-	var sec corev1.Secret
-	err = r.Secrets.Get(ctx, client.ObjectKey{Namespace: l.Namespace, Name: cu.CredentialsRef.Name}, &sec)
+	data, err := r.Secrets.Get(ctx, types.NamespacedName{Namespace: l.Namespace, Name: cu.CredentialsRef.Name})
 	switch {
 	case apierrors.IsNotFound(err):
 		return conversions.Transient, v1.ReasonCredentialsMissing, "Secret " + cu.CredentialsRef.Name + " not found", ""
@@ -103,7 +107,7 @@ func (r *ConversionReconciler) attempt(ctx context.Context, l *v1.Lead, cu *v1.C
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	token, err := conversions.Token(ctx, hc, sec.Data)
+	token, err := r.tokens.Token(ctx, hc, data)
 	if err != nil {
 		return conversions.Transient, v1.ReasonCredentialsMissing, err.Error(), ""
 	}

@@ -21,6 +21,7 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
 	"github.com/followup-io/followup-operator/internal/conversions"
+	"github.com/followup-io/followup-operator/internal/secrets"
 )
 
 // TestWonLeadIsUploadedOnceWithRetry: a won lead of a campaign with conversionUpload is
@@ -77,7 +78,7 @@ func TestWonLeadIsUploadedOnceWithRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := testingclock.NewFakeClock(won.Add(time.Hour))
-	r := &controllers.ConversionReconciler{Client: k8s, Secrets: k8s, Recorder: recorder, Clock: clk, HTTP: srv.Client()}
+	r := &controllers.ConversionReconciler{Client: k8s, Secrets: &secrets.Cache{Reader: k8s, Clock: clk}, Recorder: recorder, Clock: clk, HTTP: srv.Client()}
 	req := ctrl.Request{NamespacedName: client.ObjectKeyFromObject(l)}
 	reconcileAt := func() (ctrl.Result, *v1.Lead) {
 		t.Helper()

@@ -92,7 +92,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	if err := leadReconciler.SetupWithManager(mgr, o.Concurrency); err != nil {
 		return fmt.Errorf("setting up the lead controller: %w", err)
 	}
-	if err := (&ConversionReconciler{Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: recorder,
+	if err := (&ConversionReconciler{Client: mgr.GetClient(), Secrets: creds, Recorder: recorder,
 		Clock: clk}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the conversion upload controller: %w", err)
 	}

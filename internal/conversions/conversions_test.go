@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,8 +216,10 @@ func TestServiceAccountTokenFromLoopbackTokenURI(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: must(x509.MarshalPKCS8PrivateKey(key))})
 	var grant, scope string
+	var exchanges atomic.Int32
 	tok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
+		exchanges.Add(1)
 		grant = r.PostForm.Get("grant_type")
 		parts := strings.Split(r.PostForm.Get("assertion"), ".")
 		if len(parts) == 3 {
@@ -233,17 +236,29 @@ func TestServiceAccountTokenFromLoopbackTokenURI(t *testing.T) {
 	defer tok.Close()
 	sa, _ := json.Marshal(map[string]string{"type": "service_account", "client_email": "uploader@p.iam.gserviceaccount.com",
 		"private_key": string(pemKey), "token_uri": tok.URL + "/token"})
-	got, err := Token(context.Background(), tok.Client(), map[string][]byte{KeyServiceAccount: sa})
+	var tokens Tokens
+	ctx, cancel := context.WithCancel(context.Background())
+	got, err := tokens.Token(ctx, tok.Client(), map[string][]byte{KeyServiceAccount: sa})
 	if err != nil || got != "ya29.from-sa" {
 		t.Fatalf("token %q %v", got, err)
+	}
+	// The token serves its hour: later uploads (with other, even ended, contexts) reuse it.
+	cancel()
+	for i := 0; i < 5; i++ {
+		if got, err := tokens.Token(context.Background(), tok.Client(), map[string][]byte{KeyServiceAccount: sa}); err != nil || got != "ya29.from-sa" {
+			t.Fatalf("reused token %q %v", got, err)
+		}
+	}
+	if n := exchanges.Load(); n != 1 {
+		t.Errorf("%d token exchanges for 6 uploads within the token's hour, want 1", n)
 	}
 	if grant != "urn:ietf:params:oauth:grant-type:jwt-bearer" || scope != Scope {
 		t.Errorf("grant %q scope %q", grant, scope)
 	}
-	if got, _ := Token(context.Background(), nil, map[string][]byte{KeyAccessToken: []byte(" at-1 \n")}); got != "at-1" {
+	if got, _ := tokens.Token(context.Background(), nil, map[string][]byte{KeyAccessToken: []byte(" at-1 \n")}); got != "at-1" {
 		t.Errorf("access-token %q", got)
 	}
-	if _, err := Token(context.Background(), nil, nil); err != ErrNoCredentials {
+	if _, err := tokens.Token(context.Background(), nil, nil); err != ErrNoCredentials {
 		t.Errorf("empty secret: %v", err)
 	}
 }
