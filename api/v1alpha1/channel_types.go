@@ -158,7 +158,7 @@ type WhatsAppChannel struct {
 	// number's messaging limit shows on this Channel.
 	// +optional
 	// +kubebuilder:validation:MaxLength=32
-	// +kubebuilder:validation:XValidation:rule="self.matches('^\\+?[0-9][0-9 ()-]*$')",message="displayPhoneNumber must be a phone number such as +1 555 078 3881"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[+]?[0-9][-0-9 ()]*$')",message="displayPhoneNumber must be a phone number such as +1 555 078 3881"
 	DisplayPhoneNumber string `json:"displayPhoneNumber,omitempty"`
 }
 
@@ -289,9 +289,9 @@ type WhatsAppMessagingLimit struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=32
 	Event string `json:"event,omitempty"`
-	// quality is the number's quality rating as the events tell it: RED while Meta has
-	// flagged the number (FLAGGED, a DOWNGRADE), GREEN once UNFLAGGED or upgraded.
-	// Meta's payload carries no rating of its own; empty until an event says.
+	// quality is the number's quality rating as the events tell it: RED once Meta
+	// FLAGGED the number (its rating fell low), GREEN once UNFLAGGED. Meta's payload
+	// carries no rating of its own; empty until such an event.
 	// +optional
 	// +kubebuilder:validation:MaxLength=16
 	Quality string `json:"quality,omitempty"`
