@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -62,6 +63,7 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	st := &ch.Status
 	st.ObservedGeneration = ch.Generation
 	setReady(&st.Conditions, ch.Generation, reason == v1.ReasonValid, reason, msg)
+	setWhatsAppConditions(&ch)
 
 	var res ctrl.Result
 	if reason != v1.ReasonValid {
@@ -98,6 +100,7 @@ func (r *ChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if !changed {
 		return res, nil
 	}
+	r.whatsAppEvents(&ch, before.Conditions)
 	if readyTransition(before.Conditions, st.Conditions) {
 		if reason == v1.ReasonValid {
 			r.Recorder.Eventf(&ch, nil, corev1.EventTypeNormal, reason, "Validate", "%s", msg)
@@ -207,7 +210,7 @@ func (r *ChannelReconciler) check(ctx context.Context, ch *v1.Channel) (reason, 
 func (r *ChannelReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.started = r.Clock.Now()
 	b := ctrl.NewControllerManagedBy(mgr).
-		For(&v1.Channel{}, builder.WithPredicates(predicate.GenerationChangedPredicate{}))
+		For(&v1.Channel{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, whatsAppStatusChanged)))
 	if r.Stats != nil {
 		b = b.WatchesRawSource(source.Channel(r.Stats.wake, &handler.EnqueueRequestForObject{}))
 	}
@@ -215,4 +218,19 @@ func (r *ChannelReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		b = b.WatchesRawSource(source.Channel(r.Waiting.wake, &handler.EnqueueRequestForObject{}))
 	}
 	return b.Complete(r)
+}
+
+// whatsAppEvents announces a template or messaging limit condition that moved.
+func (r *ChannelReconciler) whatsAppEvents(ch *v1.Channel, before []metav1.Condition) {
+	for _, typ := range []string{v1.ConditionTemplatesHealthy, v1.ConditionWithinMessagingLimit} {
+		c := meta.FindStatusCondition(ch.Status.Conditions, typ)
+		if c == nil || c.Status == metav1.ConditionUnknown || !conditionMoved(before, c) {
+			continue
+		}
+		kind := corev1.EventTypeNormal
+		if c.Status == metav1.ConditionFalse {
+			kind = corev1.EventTypeWarning
+		}
+		r.Recorder.Eventf(ch, nil, kind, c.Reason, "Observe", "%s", c.Message)
+	}
 }

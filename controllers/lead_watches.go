@@ -37,6 +37,7 @@ func (r *LeadReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int) err
 				DeleteFunc: func(event.DeleteEvent) bool { return false }, // our own deletes
 			})).
 		Watches(&v1.Lead{}, handler.EnqueueRequestsFromMapFunc(r.colleagues), builder.WithPredicates(answered)).
+		Watches(&v1.Channel{}, handler.EnqueueRequestsFromMapFunc(r.leadsOfChannel), builder.WithPredicates(TemplateHoldsChanged())).
 		WatchesRawSource(source.Channel(r.Sends.wake, &handler.EnqueueRequestForObject{})).
 		WatchesRawSource(source.Channel(r.Loads.freed, handler.EnqueueRequestsFromMapFunc(r.waitingLeads)))
 	if concurrency > 0 {

@@ -13,6 +13,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/cadence"
+	"github.com/followup-io/followup-operator/internal/gather"
 	"github.com/followup-io/followup-operator/internal/policy"
 )
 
@@ -20,6 +22,10 @@ import (
 type channelHealth struct {
 	channels int      // distinct channels named
 	notReady []string // why each one that cannot deliver cannot, in policy order
+	// templateSteps counts the steps that send an approved WhatsApp template; held
+	// names those whose template Meta paused, disabled, rejected or rated RED.
+	templateSteps int
+	held          []string
 }
 
 // channels looks up every channel the policy names. A missing one is a problem (the
@@ -28,6 +34,7 @@ type channelHealth struct {
 func (r *FollowUpPolicyReconciler) channels(ctx context.Context, p *v1.FollowUpPolicy) (*policy.Problem, channelHealth, error) {
 	var h channelHealth
 	seen := map[string]bool{}
+	states := map[string]cadence.ChannelState{}
 	for _, ref := range policy.ChannelRefs(&p.Spec) {
 		if seen[ref.Channel] {
 			continue
@@ -43,10 +50,17 @@ func (r *FollowUpPolicyReconciler) channels(ctx context.Context, p *v1.FollowUpP
 			return nil, h, err
 		}
 		h.channels++
+		states[ref.Channel] = gather.ChannelState(&ch)
 		if why := channelNotReady(&ch); why != "" {
 			h.notReady = append(h.notReady, fmt.Sprintf("%s: channel %q is not ready: %s", ref.Where, ref.Channel, why))
 		}
 	}
+	for _, st := range append(append([]v1.Step(nil), p.Spec.Steps...), p.Spec.AfterLastStep.Reactivation...) {
+		if c, ok := states[st.Channel]; ok && c.Type == v1.ChannelWhatsApp && st.WhatsAppTemplate != nil {
+			h.templateSteps++
+		}
+	}
+	h.held = cadence.HeldSteps(&p.Spec, states)
 	return nil, h, nil
 }
 
@@ -69,6 +83,23 @@ func (h channelHealth) setChannelsReady(conds *[]metav1.Condition, gen int64) {
 	if len(h.notReady) > 0 {
 		c.Status, c.Reason = metav1.ConditionFalse, v1.ReasonChannelNotReady
 		c.Message = fmt.Sprintf("%d of %d channels not ready: %s", len(h.notReady), h.channels, strings.Join(h.notReady, "; "))
+	}
+	meta.SetStatusCondition(conds, c)
+	h.setTemplatesHealthy(conds, gen)
+}
+
+// setTemplatesHealthy records the TemplatesHealthy condition of a policy whose steps
+// send approved WhatsApp templates: which steps wait for a template Meta holds.
+func (h channelHealth) setTemplatesHealthy(conds *[]metav1.Condition, gen int64) {
+	if h.templateSteps == 0 {
+		meta.RemoveStatusCondition(conds, v1.ConditionTemplatesHealthy)
+		return
+	}
+	c := metav1.Condition{Type: v1.ConditionTemplatesHealthy, Status: metav1.ConditionTrue, Reason: v1.ReasonTemplatesHealthy,
+		Message: fmt.Sprintf("the WhatsApp templates of all %d template steps can be sent", h.templateSteps), ObservedGeneration: gen}
+	if len(h.held) > 0 {
+		c.Status, c.Reason = metav1.ConditionFalse, v1.ReasonTemplateHeld
+		c.Message = truncateMessage(fmt.Sprintf("%d steps held, their leads wait: %s", len(h.held), strings.Join(h.held, "; ")))
 	}
 	meta.SetStatusCondition(conds, c)
 }
@@ -96,7 +127,7 @@ func channelHealthChanged() predicate.Predicate {
 			if !ok1 || !ok2 {
 				return true
 			}
-			return channelNotReady(o) != channelNotReady(n)
+			return channelNotReady(o) != channelNotReady(n) || heldTemplatesChanged(o, n)
 		},
 	}
 }

@@ -144,6 +144,22 @@ type WhatsAppChannel struct {
 	// +kubebuilder:validation:MaxLength=16
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$')",message="language must be a WhatsApp template language code such as en, de or pt_BR"
 	Language string `json:"language,omitempty"`
+	// businessAccountId is the WhatsApp Business Account (WABA) the number belongs to.
+	// Meta sends template status and quality changes and messaging limit changes per
+	// account (the webhook's entry[].id), not per number: with it set, they show on this
+	// Channel and hold the steps whose template Meta paused. Unset: they are not seen.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]+$')",message="businessAccountId is the WhatsApp Business Account id: digits only, such as 102290129340398"
+	BusinessAccountID string `json:"businessAccountId,omitempty"`
+	// displayPhoneNumber is the business number as Meta displays it (digits, with the
+	// country code, such as 15550783881; spaces, dashes and a leading + are allowed).
+	// Meta names the number of a messaging limit change only so: with it set, the
+	// number's messaging limit shows on this Channel.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[+]?[0-9][-0-9 ()]*$')",message="displayPhoneNumber must be a phone number such as +1 555 078 3881"
+	DisplayPhoneNumber string `json:"displayPhoneNumber,omitempty"`
 }
 
 // TaskChannel assigns a touch to the lead's owner.
@@ -195,6 +211,93 @@ type ChannelStatus struct {
 	// when nothing waits.
 	// +optional
 	DrainsAt *metav1.Time `json:"drainsAt,omitempty"`
+	// whatsApp is what Meta's webhooks said about the account's templates and the
+	// number's messaging limit (set by the inbound edge; WhatsApp channels only).
+	// +optional
+	WhatsApp *WhatsAppChannelStatus `json:"whatsApp,omitempty"`
+}
+
+// WhatsAppChannelStatus is the state Meta reported for a WhatsApp channel's account
+// and number, newest event first by Meta's own timestamps.
+type WhatsAppChannelStatus struct {
+	// templates are the account's templates Meta sent news of (status or quality),
+	// at most 64: when full, the longest unchanged usable one makes room.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +listMapKey=language
+	// +kubebuilder:validation:MaxItems=64
+	Templates []WhatsAppTemplateState `json:"templates,omitempty"`
+	// messagingLimit is the number's messaging limit tier as Meta last reported it.
+	// +optional
+	MessagingLimit *WhatsAppMessagingLimit `json:"messagingLimit,omitempty"`
+}
+
+// WhatsAppTemplateState is one template (name and language) as Meta last reported it.
+type WhatsAppTemplateState struct {
+	// name of the template in WhatsApp Manager.
+	// +kubebuilder:validation:MaxLength=512
+	Name string `json:"name"`
+	// language code of the template, as the step names it (en_US; Meta's en-US is
+	// stored with an underscore).
+	// +kubebuilder:validation:MaxLength=16
+	Language string `json:"language"`
+	// status is the template's last status event from Meta: APPROVED, REINSTATED,
+	// PAUSED, DISABLED, PENDING_DELETION, DELETED, REJECTED, IN_APPEAL, PENDING or
+	// ARCHIVED. Empty while only its quality is known.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	Status string `json:"status,omitempty"`
+	// lastEvent is Meta's last event for the template when it did not change its
+	// status (FLAGGED, LOCKED, UNLOCKED, LIMIT_EXCEEDED), else the status event.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	LastEvent string `json:"lastEvent,omitempty"`
+	// quality is the template's quality score: GREEN, YELLOW, RED or UNKNOWN.
+	// +optional
+	// +kubebuilder:validation:MaxLength=16
+	Quality string `json:"quality,omitempty"`
+	// reason is Meta's reason or pause title (FIRST_PAUSE, SECOND_PAUSE,
+	// INCORRECT_CATEGORY...), when it gave one.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	Reason string `json:"reason,omitempty"`
+	// updatedAt is Meta's time of the status event stored (the webhook entry's time):
+	// an older event delivered late changes nothing.
+	// +optional
+	UpdatedAt *metav1.Time `json:"updatedAt,omitempty"`
+	// qualityUpdatedAt is Meta's time of the quality event stored.
+	// +optional
+	QualityUpdatedAt *metav1.Time `json:"qualityUpdatedAt,omitempty"`
+}
+
+// WhatsAppMessagingLimit is a business number's messaging limit: how many customers
+// it may start conversations with in 24 hours.
+type WhatsAppMessagingLimit struct {
+	// tier is Meta's current_limit: TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K,
+	// TIER_100K, TIER_UNLIMITED or TIER_NOT_SET.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	Tier string `json:"tier,omitempty"`
+	// businessTier is Meta's max_daily_conversations_per_business: the limit of the
+	// business portfolio that owns the number, which replaces per-number tiers.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	BusinessTier string `json:"businessTier,omitempty"`
+	// event is Meta's last event for the number: ONBOARDING, UPGRADE, DOWNGRADE,
+	// FLAGGED, UNFLAGGED, THROUGHPUT_UPGRADE...
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	Event string `json:"event,omitempty"`
+	// quality is the number's quality rating as the events tell it: RED once Meta
+	// FLAGGED the number (its rating fell low), GREEN once UNFLAGGED. Meta's payload
+	// carries no rating of its own; empty until such an event.
+	// +optional
+	// +kubebuilder:validation:MaxLength=16
+	Quality string `json:"quality,omitempty"`
+	// updatedAt is Meta's time of the event stored.
+	// +optional
+	UpdatedAt *metav1.Time `json:"updatedAt,omitempty"`
 }
 
 // Channel is a way to deliver touches: a webhook, SMTP, WhatsApp, or a task for a human.
@@ -207,6 +310,8 @@ type ChannelStatus struct {
 // +kubebuilder:printcolumn:name="Queued",type=integer,JSONPath=`.status.queued`
 // +kubebuilder:printcolumn:name="Drains At",type=date,JSONPath=`.status.drainsAt`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Templates",type=string,JSONPath=`.status.conditions[?(@.type=="TemplatesHealthy")].reason`
+// +kubebuilder:printcolumn:name="Tier",type=string,JSONPath=`.status.whatsApp.messagingLimit.tier`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Channel struct {
 	metav1.TypeMeta   `json:",inline"`

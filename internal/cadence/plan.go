@@ -40,6 +40,9 @@ func (t *transition) plan() *Touch {
 				if t.away.After(now) {
 					return nil // held with its key until the contact is back
 				}
+				if t.templateHold(step, last.Channel, last.FailedChannels) {
+					return nil // held with its key until Meta approves the template again
+				}
 				if touch := t.retry(last, step); touch != nil {
 					return touch
 				}
@@ -94,11 +97,21 @@ func (t *transition) plan() *Touch {
 			t.finishedNote = "the weekly cap of the silent stage is 0: no further touch can be scheduled"
 			return nil
 		}
+		if !due.After(now) && window != nil {
+			// Late (a held template released at night, an operator that was down): the
+			// touch still lands inside the customer's hours.
+			if open := window.Next(now); open.After(now) {
+				due = open
+			}
+		}
 		t.position(v1.PhaseInCadence, round, idx, steps)
 		st.NextTouchAt = metaTime(due)
 		if due.After(now) {
 			t.at(due)
 			return nil
+		}
+		if t.templateHold(step, "", nil) {
+			return nil // no intent while held: the step waits for the template
 		}
 		number := int32(1)
 		if n := len(st.Touches); n > 0 {

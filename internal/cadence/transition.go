@@ -41,6 +41,11 @@ type ChannelState struct {
 	Notify string
 	// Retry is the channel's backoff for transient failures.
 	Retry Retry
+	// Language is a WhatsApp channel's template language (spec.whatsapp.language).
+	Language string
+	// HeldTemplates are the WhatsApp templates Meta paused, disabled, rejected or rated
+	// RED on this channel's account (HeldTemplates of its status): their steps wait.
+	HeldTemplates map[TemplateRef]TemplateHold
 }
 
 // Reps are the reps a lead can be given to.
@@ -119,6 +124,8 @@ type transition struct {
 	away time.Time
 	// companyHeld: a colleague's answer decided the phase (Paused or Stopped).
 	companyHeld bool
+	// held is the step its WhatsApp template holds, if any (templatehold.go).
+	held *heldStep
 }
 
 // Transition decides a lead's whole next state at in.Now. It reads only its input.
@@ -163,6 +170,7 @@ func Transition(in Input) (Result, error) {
 	case st.Phase == v1.PhaseStopped && t.companyHeld:
 		st.Stage = "stopped: " + answerText(st.SameCompany)
 	}
+	t.markHeld()
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
 	setValid(st, in.Lead.Generation, leadProblems(in.Lead, in.Policy))

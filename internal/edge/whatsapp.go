@@ -5,7 +5,6 @@ import (
 	"errors"
 	"github.com/followup-io/followup-operator/internal/orders"
 	"net/http"
-	"strings"
 	"time"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -70,6 +69,9 @@ func (s *Server) whatsAppEvents(w http.ResponseWriter, r *http.Request) {
 	counts := map[string]int{}
 	for _, e := range hook.Entry {
 		for _, ch := range e.Changes {
+			if s.whatsAppAccountChange(ctx, e.ID, e.Time, ch, counts) {
+				continue
+			}
 			s.whatsAppChange(ctx, ch, counts)
 		}
 	}
@@ -86,15 +88,6 @@ func (s *Server) whatsAppEvents(w http.ResponseWriter, r *http.Request) {
 // whatsAppChange records the statuses and messages of one change, routed to the
 // namespaces whose WhatsApp Channel owns the business number the change is about.
 func (s *Server) whatsAppChange(ctx context.Context, ch waChange, counts map[string]int) {
-	if strings.HasPrefix(ch.Field, "message_template_") || ch.Field == "template_category_update" {
-		// About a template, not a lead: noted for the team (the template's name and its
-		// new state are ops' own words, never customer data) and answered 200.
-		s.Log.Info("whatsapp template event", "field", ch.Field, "template", clip(ch.Value.MessageTemplateName, 512),
-			"event", clip(ch.Value.Event, 64), "quality", clip(ch.Value.NewQualityScore, 32))
-		s.count(waEndpoint, "", "template")
-		counts["template"]++
-		return
-	}
 	if len(ch.Value.Statuses) == 0 && len(ch.Value.Messages) == 0 {
 		return
 	}

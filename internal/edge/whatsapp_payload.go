@@ -5,7 +5,12 @@ package edge
 type waWebhook struct {
 	Object string `json:"object"`
 	Entry  []struct {
-		ID      string     `json:"id"`
+		// ID is the WhatsApp Business Account: template and messaging limit changes
+		// are routed to its Channels (spec.whatsapp.businessAccountId).
+		ID string `json:"id"`
+		// Time is when Meta triggered the webhook (unix seconds): the order of account
+		// events, which may arrive late or twice.
+		Time    int64      `json:"time"`
 		Changes []waChange `json:"changes"`
 	} `json:"entry"`
 }
@@ -28,10 +33,26 @@ type waValue struct {
 	Messages []waMessage `json:"messages"`
 
 	// Template events (field message_template_*): about an approved template, not a lead.
-	Event                string `json:"event"`
-	MessageTemplateName  string `json:"message_template_name"`
-	NewQualityScore      string `json:"new_quality_score"`
-	PreviousQualityScore string `json:"previous_quality_score"`
+	Event                   string `json:"event"`
+	MessageTemplateName     string `json:"message_template_name"`
+	MessageTemplateLanguage string `json:"message_template_language"`
+	NewQualityScore         string `json:"new_quality_score"`
+	PreviousQualityScore    string `json:"previous_quality_score"`
+	// Reason is Meta's reason (NONE for a pause; null when scheduled for deletion).
+	Reason *string `json:"reason"`
+	// OtherInfo is sent with a pause or unpause: title FIRST_PAUSE, SECOND_PAUSE,
+	// RATE_LIMITING_PAUSE, UNPAUSE, DISABLED.
+	OtherInfo *struct {
+		Title string `json:"title"`
+	} `json:"other_info"`
+
+	// Number events (field phone_number_quality_update): the messaging limit of the
+	// number Meta displays as DisplayPhoneNumber.
+	DisplayPhoneNumber string `json:"display_phone_number"`
+	CurrentLimit       string `json:"current_limit"`
+	// MaxDailyConversationsPerBusiness is the business portfolio's limit, which Meta
+	// says replaces current_limit.
+	MaxDailyConversationsPerBusiness string `json:"max_daily_conversations_per_business"`
 }
 
 type waStatus struct {

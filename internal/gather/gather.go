@@ -163,6 +163,9 @@ func ChannelState(ch *v1.Channel) cadence.ChannelState {
 	if ch.Spec.Task != nil {
 		s.Notify = ch.Spec.Task.Notify
 	}
+	if w := ch.Spec.WhatsApp; w != nil {
+		s.Language, s.HeldTemplates = w.Language, cadence.HeldTemplates(ch.Status.WhatsApp)
+	}
 	r := ch.Spec.Retry
 	s.Retry.MaxAttempts = r.MaxAttempts
 	if r.InitialBackoff != nil {

@@ -50,6 +50,9 @@ const (
 	// ChannelPhoneNumberID: spec.whatsapp.phoneNumberId of a WhatsApp Channel: a webhook
 	// change is routed to the namespaces owning the business number it names.
 	ChannelPhoneNumberID = "channel.phoneNumberId"
+	// ChannelBusinessAccountID: spec.whatsapp.businessAccountId of a WhatsApp Channel:
+	// template and messaging limit changes come per business account (entry[].id).
+	ChannelBusinessAccountID = "channel.businessAccountId"
 	// LeadContactKey: the hashed keys of a lead's email and phone numbers
 	// (contactkey.Key.String()), so a new lead finds the same contact's live leads (a
 	// returning contact). The index holds digests, never addresses.
@@ -126,6 +129,12 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 		{&v1.Channel{}, ChannelPhoneNumberID, func(o client.Object) []string {
 			if c := o.(*v1.Channel); c.Spec.WhatsApp != nil {
 				return distinct(c.Spec.WhatsApp.PhoneNumberID)
+			}
+			return nil
+		}},
+		{&v1.Channel{}, ChannelBusinessAccountID, func(o client.Object) []string {
+			if c := o.(*v1.Channel); c.Spec.WhatsApp != nil {
+				return distinct(c.Spec.WhatsApp.BusinessAccountID)
 			}
 			return nil
 		}},
