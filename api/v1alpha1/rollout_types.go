@@ -98,4 +98,6 @@ const (
 const (
 	EventRolloutStarted  = "RolloutStarted"
 	EventRolloutPromoted = "RolloutPromoted"
+	// EventRolloutRolledBack: the spec went back to the stable revision.
+	EventRolloutRolledBack = "RolloutRolledBack"
 )
