@@ -186,3 +186,43 @@ func TestArmMeasuresSideBySide(t *testing.T) {
 		t.Fatal(s)
 	}
 }
+
+// TestSimulateRolloutShowsBothArms: the simulator's rollout run puts the lead in the arm
+// the operator would, and runs each arm's own cadence from the same start.
+func TestSimulateRolloutShowsBothArms(t *testing.T) {
+	stable := industrial()
+	cand := industrial()
+	cand.Steps = cand.Steps[:2] // the candidate drops the call
+	l := rolloutLead("sim-lead")
+	start := at("2026-11-16T09:00:00Z")
+	l.Spec.Source.SubmittedAt = &metav1.Time{Time: start}
+	ro := v1.Rollout{Percent: 30}
+	sim, err := SimulateRollout(input(l, nil, start), RolloutArmInput{Spec: stable, Revision: "aaa", StepsRevision: "s1"},
+		RolloutArmInput{Spec: cand, Revision: "bbb", StepsRevision: "s2"}, ro, start.Add(60*24*time.Hour),
+		func() Responder { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ChooseArm(rolloutLead("sim-lead"), RolloutState{Stable: "aaa", Candidate: "bbb", Percent: 30})
+	if *sim.Arm != *want || sim.Bucket != RolloutBucket("sim-lead", "aaa") {
+		t.Fatalf("arm %+v bucket %d, want %+v", sim.Arm, sim.Bucket, want)
+	}
+	count := func(l v1.Lead, round int32) int {
+		n := 0
+		for _, tr := range l.Status.Touches {
+			if tr.Round == round {
+				n++
+			}
+		}
+		return n
+	}
+	if count(sim.Stable, 0) != 3 || count(sim.Candidate, 0) != 2 {
+		t.Fatalf("first-round touches: stable %d, candidate %d", count(sim.Stable, 0), count(sim.Candidate, 0))
+	}
+	if sim.Stable.Status.Rollout.Arm != v1.ArmStable || sim.Candidate.Status.StepsRevision != "s2" {
+		t.Fatalf("arms recorded: %+v %s", sim.Stable.Status.Rollout, sim.Candidate.Status.StepsRevision)
+	}
+	if l.Status.Touches != nil {
+		t.Fatal("the input lead was changed")
+	}
+}
