@@ -10,8 +10,7 @@ type Rollout struct {
 	// raising the percent moves more stable leads to the candidate (leads in flight only
 	// with inFlight), lowering it moves no candidate lead back. 100 promotes the
 	// candidate: every lead follows it and it becomes the stable revision.
-	// +kubebuilder:validation:Minimum=0
-	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:validation:XValidation:rule="self >= 0 && self <= 100",message="rollout.percent is the share of leads in percent, from 0 (no new lead joins the candidate) to 100 (promote it)"
 	Percent int32 `json:"percent"`
 
 	// inFlight lets leads that had already begun their cadence (at least one touch)
