@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -25,12 +26,18 @@ import (
 type FollowUpPolicyReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
+	// APIReader reads ControllerRevisions uncached (nil: Client); see PolicyRevisions.
+	APIReader client.Reader
+
+	revsOnce sync.Once
+	revs     *PolicyRevisions
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=followuppolicies,verbs=get;list;watch
 // +kubebuilder:rbac:groups=followup.io,resources=followuppolicies/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=followup.io,resources=channels,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=apps,resources=controllerrevisions,verbs=get;list;create;delete
 
 // Reconcile checks one policy and writes its status when it changed.
 func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -55,6 +62,13 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 		setReady(&st.Conditions, p.Generation, true, v1.ReasonValid,
 			fmt.Sprintf("policy is valid: %d steps, revision %s", len(p.Spec.Steps), st.StepsRevision))
 	}
+	// Revisions move only with a valid spec: an invalid one blocks every lead anyway.
+	var ro rolloutStep
+	if problem == nil {
+		if ro, err = r.rollout(ctx, &p); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
 	// ChannelsReady is known only once the channels were looked at.
 	if channels != nil {
 		channels.setChannelsReady(&st.Conditions, p.Generation)
@@ -69,8 +83,9 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	case err != nil:
 		return ctrl.Result{}, err
 	case !changed:
-		return ctrl.Result{}, nil
+		return ctrl.Result{RequeueAfter: ro.requeue}, nil
 	}
+	r.announceRollout(&p, before.Conditions, ro)
 	if readyTransition(before.Conditions, st.Conditions) {
 		if problem != nil {
 			r.Recorder.Eventf(&p, nil, "Warning", problem.Reason, "Validate", "%s", problem.Message)
@@ -87,7 +102,7 @@ func (r *FollowUpPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 		r.Recorder.Eventf(&p, nil, typ, c.Reason, "Validate", "%s", c.Message)
 	}
 	log.FromContext(ctx).V(1).Info("policy status updated", "ready", problem == nil, "revision", st.StepsRevision)
-	return ctrl.Result{}, nil
+	return ctrl.Result{RequeueAfter: ro.requeue}, nil
 }
 
 // check runs the pure checks, then looks up every channel the policy names.

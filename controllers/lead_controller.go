@@ -44,6 +44,10 @@ type LeadReconciler struct {
 	// newContacts are waiting leads (by name, holding the UID) already found to be no
 	// returning contact.
 	newContacts sync.Map
+	// Revisions reads the stable revision of a policy under rollout (nil: a store
+	// reading through Client).
+	Revisions *PolicyRevisions
+	revsOnce  sync.Once
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
@@ -77,6 +81,11 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	case errors.Is(err, gather.ErrPolicyPending):
 		return reconcile.Result{RequeueAfter: time.Second}, nil
 	case err != nil:
+		return reconcile.Result{}, err
+	}
+	if err := r.rolloutArm(ctx, &l, g); errors.As(err, &blocked) {
+		return r.block(ctx, &l, blocked.Reason, blocked.Message)
+	} else if err != nil {
 		return reconcile.Result{}, err
 	}
 	policy = g.Policy
@@ -136,7 +145,7 @@ func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, ap
 		settled[k] = true
 	}
 	in := cadence.Input{Now: now, Lead: l, PolicyName: g.Policy.Name, Policy: &g.Policy.Spec,
-		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels, Colleagues: g.Colleagues,
+		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels, Colleagues: g.Colleagues, Rollout: g.Rollout,
 		InFlight: func(key string) bool { return !settled[key] && r.Sends.inFlight(key) }}
 	if c := g.Campaign; c != nil && len(c.Spec.Reps) > 0 {
 		key := client.ObjectKeyFromObject(l)

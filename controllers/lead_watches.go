@@ -28,7 +28,8 @@ func (r *LeadReconciler) SetupWithManager(mgr ctrl.Manager, concurrency int) err
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("lead").
 		For(&v1.Lead{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1.FollowUpPolicy{}, handler.EnqueueRequestsFromMapFunc(r.leadsBy(indexes.LeadPolicy))).
+		Watches(&v1.FollowUpPolicy{}, handler.EnqueueRequestsFromMapFunc(r.leadsBy(indexes.LeadPolicy)),
+			builder.WithPredicates(policyMattersToLeads)).
 		Watches(&v1.Campaign{}, handler.EnqueueRequestsFromMapFunc(r.leadsBy(indexes.LeadCampaign)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.Interaction{}, handler.EnqueueRequestsFromMapFunc(interactionLead),

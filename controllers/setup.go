@@ -77,7 +77,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	router := senders.NewRouter(ChannelLookup{Channels: mgr.GetClient(), Secrets: creds}, stats,
 		senders.WithMaxRateWait(o.MaxRateWait), senders.WithActionLinks(o.Links))
 
-	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), Recorder: recorder}).SetupWithManager(mgr); err != nil {
+	if err := (&FollowUpPolicyReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the policy controller: %w", err)
 	}
 	if err := (&ChannelReconciler{Client: mgr.GetClient(), Secrets: mgr.GetAPIReader(), Recorder: recorder,
@@ -85,7 +85,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		return fmt.Errorf("setting up the channel controller: %w", err)
 	}
 	leadReconciler := &LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
-		Sends: NewSendQueue(clk, false), Loads: loads}
+		Sends: NewSendQueue(clk, false), Loads: loads, Revisions: NewPolicyRevisions(mgr.GetClient(), mgr.GetAPIReader())}
 	if o.Archive != nil { // never a typed nil in the interface
 		leadReconciler.Archive = o.Archive
 	}

@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 	// The policy controller runs in the manager; lead tests drive LeadReconciler
 	// directly with a fake clock (see lead_controller_test.go).
 	if err := (&controllers.FollowUpPolicyReconciler{Client: mgr.GetClient(),
-		Recorder: recorder}).SetupWithManager(mgr); err != nil {
+		APIReader: mgr.GetAPIReader(), Recorder: recorder}).SetupWithManager(mgr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

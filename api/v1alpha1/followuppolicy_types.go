@@ -97,6 +97,12 @@ type FollowUpPolicySpec struct {
 	// template that greets them.
 	// +optional
 	ReturningContact *ReturningContactPolicy `json:"returningContact,omitempty"`
+
+	// rollout sends this spec (the candidate revision) to a percentage of leads while
+	// the others keep the previous revision; unset or percent 100: every lead follows
+	// this spec, as after any edit.
+	// +optional
+	Rollout *Rollout `json:"rollout,omitempty"`
 }
 
 // FirstResponseTarget is the first-response deadline for one lead tier.
@@ -604,6 +610,18 @@ type FollowUpPolicyStatus struct {
 	// steps is the number of steps in the cadence.
 	// +optional
 	Steps int32 `json:"steps,omitempty"`
+
+	// currentRevision is the stable revision (a hash of the spec without rollout);
+	// its spec is kept in the ControllerRevision <policy>-<revision>.
+	// +optional
+	CurrentRevision string `json:"currentRevision,omitempty"`
+	// updateRevision is the candidate revision, the spec as it is now; equal to
+	// currentRevision when no rollout is under way.
+	// +optional
+	UpdateRevision string `json:"updateRevision,omitempty"`
+	// rollout shows both arms' measures while a rollout is under way.
+	// +optional
+	Rollout *PolicyRolloutStatus `json:"rollout,omitempty"`
 }
 
 // FollowUpPolicy declares a follow-up SLA: first-response deadlines, the touch cadence,
@@ -614,6 +632,7 @@ type FollowUpPolicyStatus struct {
 // +kubebuilder:printcolumn:name="Steps",type=integer,JSONPath=`.status.steps`
 // +kubebuilder:printcolumn:name="Time Zone",type=string,JSONPath=`.spec.schedule.timeZone`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Rollout",type=string,JSONPath=`.status.rollout.summary`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type FollowUpPolicy struct {

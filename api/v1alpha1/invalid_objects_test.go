@@ -23,6 +23,11 @@ type invalidCase struct {
 }
 
 var invalidCases = []invalidCase{
+	// A rollout's percent.
+	{name: "rollout over 100 percent", kind: "FollowUpPolicy", patch: `spec: {rollout: {percent: 120}}`,
+		rejected: "rollout.percent is the share of leads in percent"},
+	{name: "rollout without a percent", kind: "FollowUpPolicy", patch: `spec: {rollout: {inFlight: true}}`,
+		rejected: "spec.rollout.percent: Required value"},
 	// FollowUpPolicy, refused at admission.
 	{name: "policy without steps", kind: "FollowUpPolicy", patch: `spec: {steps: null}`,
 		rejected: "spec.steps: Required value"},

@@ -644,6 +644,10 @@ type LeadStatus struct {
 	// timeline with this lead's (kubectl followup history).
 	// +optional
 	ReturningContact *ReturningContactStatus `json:"returningContact,omitempty"`
+
+	// rollout is the lead's arm while its policy rolls out a new revision.
+	// +optional
+	Rollout *LeadRollout `json:"rollout,omitempty"`
 }
 
 // OutOfOfficeStatus is the pause an automatic reply put on a lead.
@@ -826,6 +830,7 @@ type NoticeRecord struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`,priority=1
 // +kubebuilder:printcolumn:name="Away Until",type=string,JSONPath=`.status.outOfOffice.until`,priority=1
 // +kubebuilder:printcolumn:name="Colleague Answered",type=string,JSONPath=`.status.sameCompany.lead`,priority=1
+// +kubebuilder:printcolumn:name="Arm",type=string,JSONPath=`.status.rollout.arm`,priority=1
 // +kubebuilder:printcolumn:name="Contact",type=string,JSONPath=`.spec.contact.name`,priority=1
 // +kubebuilder:printcolumn:name="Tier",type=string,JSONPath=`.spec.tier`,priority=1
 // +kubebuilder:printcolumn:name="Campaign",type=string,JSONPath=`.spec.source.campaign`,priority=1

@@ -29,6 +29,9 @@ type Input struct {
 	// Colleagues are the other leads of the lead's company in the namespace, for the
 	// policy's sameCompany rule; the caller looks them up only when the rule is on.
 	Colleagues []Colleague
+	// Rollout is the lead's arm while its policy rolls out a new revision (ChooseArm;
+	// Policy and Revision are then that arm's); nil when none is under way.
+	Rollout *v1.LeadRollout
 }
 
 // ChannelState is what the engine needs to know of a channel.
@@ -142,6 +145,7 @@ func Transition(in Input) (Result, error) {
 	t := &transition{in: in, now: in.Now, st: st, customer: customer, team: team, submitted: SubmittedAt(in.Lead)}
 	st.ObservedGeneration = in.Lead.Generation
 	st.Policy, st.StepsRevision = in.PolicyName, in.Revision
+	st.Rollout = in.Rollout
 
 	t.assignOwner()
 	t.entries = Entries(in.Lead)

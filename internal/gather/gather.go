@@ -27,6 +27,9 @@ type Gathered struct {
 	// Colleagues are the other leads of the lead's company, when the policy's
 	// sameCompany rule is on (nil otherwise).
 	Colleagues []cadence.Colleague
+	// Rollout is the lead's arm while its policy rolls out a new revision (set by the
+	// lead controller, which then serves the stable arm its revision as Policy).
+	Rollout *v1.LeadRollout
 }
 
 // Blocked is a configuration problem that stops a lead until someone fixes it: a

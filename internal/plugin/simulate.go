@@ -68,6 +68,12 @@ type simOptions struct {
 	seed       uint64
 	start      time.Time
 	horizon    time.Duration
+	// stableFile is the policy as applied now (a rollout's stable revision); the
+	// simulated policy is then the candidate. percent is the rollout's (-1: the
+	// candidate's spec.rollout.percent); arm is both, stable or candidate.
+	stableFile string
+	percent    int
+	arm        string
 }
 
 func runSimulate(args []string, env Env) error {
@@ -89,6 +95,9 @@ func runSimulate(args []string, env Env) error {
 	fs.StringVar(&start, "start", "", "Submission time of leads without one (RFC 3339); default now.")
 	fs.StringVar(&horizon, "horizon", "90d", "How far to simulate (such as 90d or 720h).")
 	fs.StringVar(&o.output, "o", "table", "Output: table or json.")
+	fs.StringVar(&o.stableFile, "stable", "", "The FollowUpPolicy as applied now (a rollout's stable revision); the simulated policy is the candidate.")
+	fs.IntVar(&o.percent, "percent", -1, "With --stable: the rollout percent (default: the candidate's spec.rollout.percent, else 100).")
+	fs.StringVar(&o.arm, "arm", "both", "With --stable: both (side by side), stable or candidate.")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -119,6 +128,18 @@ func runSimulate(args []string, env Env) error {
 	if o.output != "table" && o.output != "json" {
 		return usagef("-o %q: want table or json", o.output)
 	}
+	if o.stableFile == "" && (o.percent != -1 || o.arm != "both") {
+		return usagef("--percent and --arm need --stable FILE (the policy as applied now)")
+	}
+	if o.percent < -1 || o.percent > 100 {
+		return usagef("--percent must be between 0 and 100")
+	}
+	if o.arm != "both" && o.arm != "stable" && o.arm != "candidate" {
+		return usagef("--arm %q: want both, stable or candidate", o.arm)
+	}
+	if o.stableFile != "" && o.arm == "both" {
+		return runSimulateRollout(o, env)
+	}
 	leads, sum, notes, err := simulate(o)
 	if err != nil {
 		return err
@@ -142,51 +163,78 @@ func simulate(o simOptions) ([]simLead, simSummary, []string, error) {
 		return nil, simSummary{}, nil, err
 	}
 	p, channels := input.policy, input.channels
+	if o.stableFile != "" && o.arm == "stable" {
+		stable, err := loadStablePolicy(o.stableFile, p.Name)
+		if err != nil {
+			return nil, simSummary{}, nil, err
+		}
+		p.Spec = stable.Spec
+	}
 	rev := policy.StepsRevision(&p.Spec)
 	rng := rand.New(rand.NewPCG(o.seed, 0x5eed))
 	var out []simLead
-	var sum simSummary
-	touches := 0
+	var sum simTally
 	for _, l := range input.leads {
-		l.UID = types.UID(l.Name) // stable touch keys
-		start := o.start
-		if s := l.Spec.Source.SubmittedAt; s != nil {
-			start = s.Time
-		} else {
-			l.Spec.Source.SubmittedAt = &metav1.Time{Time: start}
-		}
-		l.CreationTimestamp = metav1.NewTime(start)
+		start := prepareSimLead(&l, o.start)
 		in := cadence.Input{Now: start, Lead: &l, PolicyName: p.Name, Policy: &p.Spec, Revision: rev, Channels: channels,
 			Reps: simReps()}
 		_, err := cadence.Simulate(in, start.Add(o.horizon), o.responder(rng))
 		if err != nil {
-			return nil, sum, nil, fmt.Errorf("lead %s: %w", l.Name, err)
+			return nil, simSummary{}, nil, fmt.Errorf("lead %s: %w", l.Name, err)
 		}
 		out = append(out, summarise(&l, &p.Spec))
-		r := &out[len(out)-1]
-		touches += len(r.Touches)
-		switch l.Status.FirstResponse.State {
-		case v1.SLAMet:
-			sum.SLAMet++
-		case v1.SLABreached:
-			sum.SLABreached++
-		}
-		if r.Replied {
-			sum.ReplyShare++
-		}
-		if p := l.Status.Phase; p == v1.PhaseDormant || p == v1.PhaseFinished {
-			sum.DormantShare++
-		}
+		sum.add(&l, out[len(out)-1])
 	}
-	sum.Leads = len(out)
+	return out, sum.summary(), input.notes, nil
+}
+
+// prepareSimLead gives a lead read from a file what the API server would: a UID (its
+// name, so touch keys, variants and arms are stable), a creation time and a submission
+// time (start when it has none). It returns the submission time.
+func prepareSimLead(l *v1.Lead, start time.Time) time.Time {
+	l.UID = types.UID(l.Name)
+	if s := l.Spec.Source.SubmittedAt; s != nil {
+		start = s.Time
+	} else {
+		l.Spec.Source.SubmittedAt = &metav1.Time{Time: start}
+	}
+	l.CreationTimestamp = metav1.NewTime(start)
+	return start
+}
+
+// simTally adds simulated leads up into a summary.
+type simTally struct {
+	simSummary
+	touches int
+}
+
+func (s *simTally) add(l *v1.Lead, r simLead) {
+	s.Leads++
+	s.touches += len(r.Touches)
+	switch l.Status.FirstResponse.State {
+	case v1.SLAMet:
+		s.SLAMet++
+	case v1.SLABreached:
+		s.SLABreached++
+	}
+	if r.Replied {
+		s.ReplyShare++
+	}
+	if p := l.Status.Phase; p == v1.PhaseDormant || p == v1.PhaseFinished {
+		s.DormantShare++
+	}
+}
+
+func (s *simTally) summary() simSummary {
+	sum := s.simSummary
 	if sum.Leads > 0 {
 		n := float64(sum.Leads)
-		sum.TouchesPerLead, sum.ReplyShare, sum.DormantShare = round2(float64(touches)/n), round2(sum.ReplyShare/n), round2(sum.DormantShare/n)
+		sum.TouchesPerLead, sum.ReplyShare, sum.DormantShare = round2(float64(s.touches)/n), round2(sum.ReplyShare/n), round2(sum.DormantShare/n)
 	}
 	if judged := sum.SLAMet + sum.SLABreached; judged > 0 {
 		sum.SLAAttainment = round2(float64(sum.SLAMet) / float64(judged))
 	}
-	return out, sum, input.notes, nil
+	return sum
 }
 
 // responder is the seeded reply model: a touch gets a reply with the reply rate, of a
