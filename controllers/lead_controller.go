@@ -174,7 +174,7 @@ func (r *LeadReconciler) applyOutcomes(l *v1.Lead, g *gather.Gathered) []string 
 	for _, t := range l.Status.Touches {
 		if res, ok := r.Sends.outcome(t.Key); ok && !res.notice {
 			cadence.ApplyTouchOutcome(&l.Status, cadence.TouchOutcome{Key: t.Key, Outcome: res.outcome, Message: res.message,
-				MessageID: res.messageID, RetryAt: res.retryAt, Retry: g.Channels[t.Channel].Retry}, res.at)
+				MessageID: res.messageID, WhatsAppID: res.waID, RetryAt: res.retryAt, Retry: g.Channels[t.Channel].Retry}, res.at)
 			keys = append(keys, t.Key)
 		}
 	}

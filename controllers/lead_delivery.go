@@ -47,7 +47,7 @@ func (r *LeadReconciler) touchJob(l *v1.Lead, g *gather.Gathered, t *cadence.Tou
 	}
 	j.run = func(ctx context.Context) sendResult {
 		res := r.Dispatcher.Dispatch(ctx, d)
-		return sendResult{outcome: res.Outcome, message: res.Message, messageID: res.MessageID, retryAt: res.RetryAt}
+		return sendResult{outcome: res.Outcome, message: res.Message, messageID: res.MessageID, waID: res.WhatsAppID, retryAt: res.RetryAt}
 	}
 	return j
 }

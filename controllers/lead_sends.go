@@ -52,6 +52,7 @@ type sendResult struct {
 	outcome   cadence.Outcome
 	message   string
 	messageID string
+	waID      string
 	retryAt   time.Time
 	at        time.Time
 }

@@ -447,6 +447,12 @@ type TouchRecord struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
 	MessageID string `json:"messageId,omitempty"`
+	// whatsAppId is the recipient's WhatsApp id (wa_id) when the Cloud API answered with
+	// one other than the number sent to (Brazil, Mexico and Argentina keep mobile
+	// numbers in an older form): the customer's replies come from it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=20
+	WhatsAppID string `json:"whatsAppId,omitempty"`
 	// taskDeadline is when an open task is overdue (human touches only).
 	// +optional
 	TaskDeadline *metav1.Time `json:"taskDeadline,omitempty"`

@@ -73,6 +73,8 @@ type TouchOutcome struct {
 	Message string
 	// MessageID is the provider's id of the sent message (a WhatsApp wamid).
 	MessageID string
+	// WhatsAppID is the recipient's wa_id when it differs from the number sent to.
+	WhatsAppID string
 	// RetryAt is when a Deferred touch may be tried again.
 	RetryAt time.Time
 	// Retry is the backoff of the channel it went through.
@@ -110,6 +112,7 @@ func applyTouchOutcome(rec *v1.TouchRecord, o TouchOutcome, now time.Time) {
 	switch o.Outcome {
 	case Sent:
 		rec.Result, rec.PerformedAt, rec.NextAttemptAt, rec.MessageID = v1.TouchSent, &at, nil, o.MessageID
+		rec.WhatsAppID = o.WhatsAppID
 	case TaskAssigned:
 		rec.Result, rec.NextAttemptAt, rec.PerformedBy = v1.TouchTaskAssigned, nil, v1.PerformedByOwner
 	case Deferred:

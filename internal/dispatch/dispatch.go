@@ -63,6 +63,8 @@ type Result struct {
 	// MessageID is the provider's id of the sent message (a WhatsApp wamid), when it
 	// returns one; receipts that carry only that id are matched to the touch by it.
 	MessageID string
+	// WhatsAppID is the recipient's wa_id when it differs from the number sent to.
+	WhatsAppID string
 	// RetryAt is when a Deferred send may be tried again (the rate limit's next slot).
 	RetryAt time.Time
 }

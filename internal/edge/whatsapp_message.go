@@ -26,13 +26,21 @@ func (s *Server) recordMessage(ctx context.Context, owners []string, m waMessage
 	var leads []v1.Lead
 	if num := indexes.Digits(m.From); num != "" {
 		for _, ns := range owners {
-			var list v1.LeadList
-			if err := s.Client.List(ctx, &list, client.InNamespace(ns), client.MatchingFields{indexes.LeadNumber: num}); err != nil {
-				s.Log.Error(err, "listing leads by number", "namespace", ns)
-				return outcomeError
+			var found []v1.Lead
+			for _, form := range indexes.NumberForms(num) {
+				var list v1.LeadList
+				if err := s.Client.List(ctx, &list, client.InNamespace(ns), client.MatchingFields{indexes.LeadNumber: form}); err != nil {
+					s.Log.Error(err, "listing leads by number", "namespace", ns)
+					return outcomeError
+				}
+				for _, l := range list.Items {
+					if !slices.ContainsFunc(found, func(f v1.Lead) bool { return f.UID == l.UID }) {
+						found = append(found, l)
+					}
+				}
 			}
-			slices.SortFunc(list.Items, func(a, b v1.Lead) int { return strings.Compare(a.Name, b.Name) })
-			leads = append(leads, list.Items...)
+			slices.SortFunc(found, func(a, b v1.Lead) int { return strings.Compare(a.Name, b.Name) })
+			leads = append(leads, found...)
 		}
 	}
 	if len(leads) > waMaxLeadsPerNumber {

@@ -1,12 +1,18 @@
 package edge_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/indexes"
 )
 
 func TestWhatsAppHandshake(t *testing.T) {
@@ -127,5 +133,49 @@ func TestWhatsAppReplyOnPhoneNumber(t *testing.T) {
 	}
 	if in := recorded(t, ns, name); len(in) != 1 || *in[0].Quality != 2 {
 		t.Errorf("%+v", in)
+	}
+}
+
+// TestWhatsAppReplyFromTheOtherFormOfANumber: a Brazilian lead typed with the ninth digit
+// writes first from its older wa_id (no send has told us the id yet); the reply finds the
+// lead. A lead whose send was answered with a wa_id is found by that id.
+func TestWhatsAppReplyFromTheOtherFormOfANumber(t *testing.T) {
+	f := form("wa-brazil")
+	f["contact"] = map[string]any{"whatsapp": "+5511987654321"}
+	name := newLead(t, f)
+	inCache(t, name)
+	payload := waPayload("", waText("551187654321", "wamid.BR1", "Qual o prazo de entrega?"))
+	if code, b := post(t, "/v1/whatsapp", payload, waSign(payload)); code != 200 || b["added"] != 1.0 {
+		t.Fatalf("a reply from the wa_id without the ninth digit: %d %v", code, b)
+	}
+	if in := recorded(t, ns, name); len(in) != 1 {
+		t.Fatalf("recorded %+v", in)
+	}
+
+	f = form("wa-waid")
+	f["contact"] = map[string]any{"whatsapp": "+4915111111111"}
+	other := newLead(t, f)
+	var l v1.Lead
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: other}, &l); err != nil {
+		t.Fatal(err)
+	}
+	at := metav1.Now()
+	l.Status.Touches = []v1.TouchRecord{{Number: 1, Step: "intro", Channel: "wa", Due: at, PerformedAt: &at,
+		Result: v1.TouchSent, Key: "k-waid-1", WhatsAppID: "4915122222222"}}
+	if err := env.Client.Status().Update(context.Background(), &l); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var list v1.LeadList
+		if cached.List(context.Background(), &list, client.InNamespace(ns), client.MatchingFields{indexes.LeadNumber: "4915122222222"}) == nil && len(list.Items) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the number index never held the wa_id of the touch")
+		}
+	}
+	payload = waPayload("", waText("4915122222222", "wamid.DE1", "Danke, bitte das Angebot"))
+	if code, b := post(t, "/v1/whatsapp", payload, waSign(payload)); code != 200 || b["added"] != 1.0 {
+		t.Fatalf("a reply from the wa_id a send was answered with: %d %v", code, b)
 	}
 }

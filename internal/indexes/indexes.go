@@ -33,7 +33,8 @@ const (
 	// memory only; it is never logged.
 
 	// LeadNumber: the digits of spec.contact.whatsapp and spec.contact.phone (a reply on
-	// WhatsApp often comes from the phone number of the form).
+	// WhatsApp often comes from the phone number of the form), and the WhatsApp ids
+	// (wa_id) sends were answered with where they differ from the number.
 	LeadNumber = "lead.number"
 	// LeadEmail: spec.contact.email, trimmed and lower case (as the edge looks it up).
 	LeadEmail = "lead.email"
@@ -105,7 +106,11 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 		}},
 		{&v1.Lead{}, LeadNumber, func(o client.Object) []string {
 			l := o.(*v1.Lead)
-			return distinct(Digits(l.Spec.Contact.WhatsApp), Digits(l.Spec.Contact.Phone))
+			nums := []string{Digits(l.Spec.Contact.WhatsApp), Digits(l.Spec.Contact.Phone)}
+			for _, t := range l.Status.Touches {
+				nums = append(nums, t.WhatsAppID) // the wa_id Meta answered with: replies come from it
+			}
+			return distinct(nums...)
 		}},
 		{&v1.Lead{}, LeadEmail, func(o client.Object) []string {
 			return distinct(strings.ToLower(strings.TrimSpace(o.(*v1.Lead).Spec.Contact.Email)))

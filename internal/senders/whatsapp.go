@@ -86,6 +86,10 @@ func WhatsAppNumber(c v1.Contact) string {
 
 // waAnswer is the Cloud API's answer to a send: the message's wamid.
 type waAnswer struct {
+	Contacts []struct {
+		Input string `json:"input"`
+		WaID  string `json:"wa_id"`
+	} `json:"contacts"`
 	Messages []struct {
 		ID string `json:"id"`
 	} `json:"messages"`
@@ -173,9 +177,25 @@ func (r *Router) sendWhatsApp(ctx context.Context, ch *v1.Channel, creds Credent
 		if len(a.Messages) > 0 && len(a.Messages[0].ID) <= 256 {
 			res.MessageID = a.Messages[0].ID
 		}
+		res.WhatsAppID = waIDIfOther(a, msg.To)
 		return res
 	}
 	var e waError
 	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&e)
 	return whatsAppResult(resp.StatusCode, e.Error.Code)
+}
+
+// waIDIfOther is the recipient's wa_id from the send's answer when it is not the number
+// sent to: Meta answers with the id the customer's messages will come from, which for
+// some countries' mobile numbers (Brazil's ninth digit, Mexico's 521, Argentina's 549)
+// is another string of digits than the number as dialled. Only digits, at most 20.
+func waIDIfOther(a waAnswer, to string) string {
+	if len(a.Contacts) == 0 {
+		return ""
+	}
+	id := a.Contacts[0].WaID
+	if id == "" || len(id) > 20 || strings.Trim(id, "0123456789") != "" || id == to {
+		return ""
+	}
+	return id
 }

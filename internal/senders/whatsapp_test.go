@@ -169,3 +169,29 @@ func FuzzParseCallbackData(f *testing.F) {
 		}
 	})
 }
+
+// TestWhatsAppKeepsTheWaIDMetaAnswers: a Brazilian mobile number sent with its ninth
+// digit is answered with the older wa_id (Meta's contacts[].wa_id); the result carries it
+// so the customer's replies, which come from that id, find the lead. When the wa_id is
+// the number sent to, nothing extra is kept.
+func TestWhatsAppKeepsTheWaIDMetaAnswers(t *testing.T) {
+	for _, tc := range []struct{ to, waID, want string }{
+		{"+5511987654321", "551187654321", "551187654321"},
+		{"+48501234567", "48501234567", ""},
+		{"+5511987654321", "55-11", ""}, // not an id: never stored
+	} {
+		srv := newServer(t, func(r request) (int, string) {
+			var m struct{ To string }
+			_ = json.Unmarshal(r.Body, &m)
+			return 200, fmt.Sprintf(`{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":"wamid.X1"}]}`, m.To, tc.waID)
+		})
+		var cs channels
+		cs.add(waChannel(srv.URL), map[string]string{"token": "EAAtoken"})
+		d := delivery("wa")
+		d.Contact.WhatsApp = tc.to
+		res := senders.NewRouter(&cs, nil).Dispatch(context.Background(), d)
+		if res.Outcome != cadence.Sent || res.WhatsAppID != tc.want {
+			t.Errorf("to %s answered %s: %+v, want wa_id %q kept", tc.to, tc.waID, res, tc.want)
+		}
+	}
+}
