@@ -29,6 +29,9 @@ type Input struct {
 	// Colleagues are the other leads of the lead's company in the namespace, for the
 	// policy's sameCompany rule; the caller looks them up only when the rule is on.
 	Colleagues []Colleague
+	// AfterSales is the after-sales policy of a won lead whose policy names one; nil
+	// otherwise.
+	AfterSales *AfterSalesInput
 }
 
 // ChannelState is what the engine needs to know of a channel.
@@ -81,6 +84,9 @@ type Touch struct {
 	Notify string
 	// Retry is true when the intent was recorded before: send again with the same key.
 	Retry bool
+	// AfterSales: the touch is a step of the after-sales policy (status.afterSales):
+	// its template is that policy's.
+	AfterSales bool
 }
 
 // Defaults the API leaves to the engine because they depend on the step's position.
@@ -148,6 +154,9 @@ func Transition(in Input) (Result, error) {
 
 	t.sameCompanyFrom()
 	touch := t.decidePhase()
+	if st.Phase == v1.PhaseWon {
+		touch = t.afterSales()
+	}
 	t.escalate()
 	t.handOffNotice()
 	due := t.dueNotices()
@@ -162,6 +171,8 @@ func Transition(in Input) (Result, error) {
 		st.Stage = t.pausedStage()
 	case st.Phase == v1.PhaseStopped && t.companyHeld:
 		st.Stage = "stopped: " + answerText(st.SameCompany)
+	case st.Phase == v1.PhaseWon && st.AfterSales != nil:
+		st.Stage = afterSalesStage(st.AfterSales)
 	}
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
