@@ -26,6 +26,10 @@ type AfterSalesInput struct {
 // confirmed" a month after delivery.
 const AfterSalesStale = 72 * time.Hour
 
+// AfterSalesBlockedRetry is when a lead whose after-sales policy is missing or not
+// ready looks again.
+const AfterSalesBlockedRetry = time.Minute
+
 // afterSales runs a won lead's after-sales cadence and returns the touch due now. Its
 // steps are triggered by order events (or the win), each sent once; a reply, a
 // complaint or an opened return hands the lead to its owner and ends the automated
@@ -48,6 +52,7 @@ func (t *transition) afterSales() *Touch {
 	as.NextTouchAt = nil
 	if in.Policy == nil {
 		as.Phase, as.Message = v1.AfterSalesBlocked, truncate(in.Problem, 512)
+		t.at(t.now.Add(AfterSalesBlockedRetry)) // the policy may be created or fixed
 		return nil
 	}
 	as.Message = ""

@@ -27,6 +27,8 @@ type Gathered struct {
 	// Colleagues are the other leads of the lead's company, when the policy's
 	// sameCompany rule is on (nil otherwise).
 	Colleagues []cadence.Colleague
+	// AfterSales is the after-sales policy of a won lead whose policy names one.
+	AfterSales *cadence.AfterSalesInput
 }
 
 // Blocked is a configuration problem that stops a lead until someone fixes it: a
@@ -58,6 +60,9 @@ func ForLead(ctx context.Context, r client.Reader, l *v1.Lead) (*Gathered, error
 	}
 	g.Policy = p
 	if g.Channels, err = Channels(ctx, r, l.Namespace); err != nil {
+		return nil, err
+	}
+	if g.AfterSales, err = AfterSales(ctx, r, l, p); err != nil {
 		return nil, err
 	}
 	if a := p.Spec.SameCompany.Action; a == v1.SameCompanyPause || a == v1.SameCompanyStop {
