@@ -3,8 +3,8 @@ package controllers
 import (
 	"context"
 	"errors"
-	"slices"
 	"github.com/followup-io/followup-operator/internal/metrics"
+	"slices"
 	"sync"
 	"time"
 

@@ -59,7 +59,9 @@ func TestReportByAfterSales(t *testing.T) {
 	}
 	out.Reset()
 	plugin.Run(ctx, []string{"report", "--by", "aftersales", "-o", "json"}, e)
-	var j struct{ Rows []struct{ NPS, RepeatPurchaseRate float64 } }
+	var j struct {
+		Rows []struct{ NPS, RepeatPurchaseRate float64 }
+	}
 	if err := json.Unmarshal(out.Bytes(), &j); err != nil || len(j.Rows) != 1 || j.Rows[0].RepeatPurchaseRate != 1.0/3 {
 		t.Errorf("json: %v %s", err, out.String())
 	}
