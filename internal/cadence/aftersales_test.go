@@ -46,6 +46,7 @@ func wonLead(wonAt time.Time) *v1.Lead {
 func afterSalesInput(l *v1.Lead, now time.Time) Input {
 	in := input(l, industrial(), now)
 	in.AfterSales = &AfterSalesInput{Name: "after-sales", Policy: afterSalesPolicy(), Revision: "a"}
+	in.Reps = Reps{Campaign: "c", Count: 1, Chat: map[string]string{"anna": "anna-chat"}}
 	return in
 }
 
@@ -314,5 +315,26 @@ func TestMissingAfterSalesPolicyBlocksOnlyTheAfterSales(t *testing.T) {
 	decide(t, in)
 	if l.Status.Phase != v1.PhaseWon || l.Status.AfterSales.Phase != v1.AfterSalesBlocked || l.Status.Stage != "won, after-sales blocked" {
 		t.Fatalf("got %s %+v", l.Status.Phase, l.Status.AfterSales)
+	}
+}
+
+func TestAfterSalesTransitionsAreAnnounced(t *testing.T) {
+	won := at("2026-11-02T09:00:00Z")
+	l := wonLead(won)
+	in := afterSalesInput(l, won)
+	res := decide(t, in)
+	before := l.Status.DeepCopy()
+	send(t, in, res, Sent, "")
+	e := Announce(before, &l.Status)
+	if e == nil || e.Reason != v1.EventAfterSalesTouch || e.Message != "after-sales step order-confirmation sent via email" {
+		t.Fatalf("send: %+v", e)
+	}
+	before = l.Status.DeepCopy()
+	l.Status.Interactions = append(l.Status.Interactions, v1.InteractionEntry{At: metav1.NewTime(won.Add(time.Hour)),
+		Kind: v1.InteractionReply, Complaint: true})
+	decide(t, afterSalesInput(l, won.Add(time.Hour)))
+	e = Announce(before, &l.Status)
+	if e == nil || e.Reason != v1.EventAfterSalesHandedOff || e.Message != "after the sale: Complaint; the owner anna takes over, automated after-sales steps stopped" {
+		t.Fatalf("hand-off: %+v", e)
 	}
 }
