@@ -37,6 +37,12 @@ const AfterSalesBlockedRetry = time.Minute
 func (t *transition) afterSales() *Touch {
 	in, st := t.in.AfterSales, t.st
 	if in == nil {
+		if as := st.AfterSales; as != nil && as.Phase != v1.AfterSalesHandedOff && as.Phase != v1.AfterSalesFinished {
+			// The sales policy no longer names an after-sales policy: what was planned ends.
+			t.skipAfterSales(as, "the policy no longer names an after-sales policy")
+			as.Phase, as.NextTouchAt = v1.AfterSalesFinished, nil
+			as.Message = "the policy no longer names an after-sales policy"
+		}
 		return nil
 	}
 	as := st.AfterSales

@@ -338,3 +338,18 @@ func TestAfterSalesTransitionsAreAnnounced(t *testing.T) {
 		t.Fatalf("hand-off: %+v", e)
 	}
 }
+
+func TestUnnamingTheAfterSalesPolicyEndsIt(t *testing.T) {
+	won := at("2026-11-02T09:00:00Z")
+	l := wonLead(won)
+	decide(t, afterSalesInput(l, won)) // the confirmation's intent is recorded
+	in := input(l, industrial(), won.Add(time.Minute))
+	in.Reps = Reps{Chat: map[string]string{"anna": "anna-chat"}}
+	if res := decide(t, in); res.Touch != nil {
+		t.Fatalf("a touch without an after-sales policy: %+v", res.Touch.Record)
+	}
+	as := l.Status.AfterSales
+	if as.Phase != v1.AfterSalesFinished || as.Touches[0].Result != v1.TouchSkipped || l.Status.Stage != "won, after-sales finished" {
+		t.Fatalf("got %+v, stage %q", as, l.Status.Stage)
+	}
+}
