@@ -27,8 +27,9 @@ func TestANamespacesOwnActionLinkKey(t *testing.T) {
 	const newKey, oldKey = "team-b-link-2026-12", "team-b-link-2026-06"
 	var s corev1.Secret
 	err := env.Client.Get(ctx, types.NamespacedName{Namespace: teamB, Name: edge.TenantSecret}, &s)
+	created := apierrors.IsNotFound(err)
 	switch {
-	case apierrors.IsNotFound(err):
+	case created:
 		s = corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: edge.TenantSecret, Namespace: teamB},
 			Data: map[string][]byte{"action-link-key": []byte(newKey + "\n" + oldKey + "\n")}}
 		err = env.Client.Create(ctx, &s)
@@ -39,9 +40,11 @@ func TestANamespacesOwnActionLinkKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	defer func() { // leave team B's Secret as other tests expect it
 		var cur corev1.Secret
-		if env.Client.Get(ctx, client.ObjectKeyFromObject(&s), &cur) == nil {
+		if created {
+			_ = env.Client.Delete(ctx, &s)
+		} else if env.Client.Get(ctx, client.ObjectKeyFromObject(&s), &cur) == nil {
 			delete(cur.Data, "action-link-key")
 			_ = env.Client.Update(ctx, &cur)
 		}
