@@ -120,6 +120,7 @@ func (r *CampaignReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	}
 	recs := measures.Recommend(overall, groups, o)
 	st.Measures = statusMeasures(overall)
+	st.Measures.AfterSales = statusAfterSales(measures.ComputeAfterSales(leads.Items)) // live leads, any submission time
 	st.Recommendations = recs
 	short := o
 	short.TopN = breakdownTop

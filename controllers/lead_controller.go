@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/followup-io/followup-operator/internal/metrics"
+	"slices"
 	"sync"
 	"time"
 
@@ -145,7 +146,7 @@ func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, ap
 		settled[k] = true
 	}
 	in := cadence.Input{Now: now, Lead: l, PolicyName: g.Policy.Name, Policy: &g.Policy.Spec,
-		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels, Colleagues: g.Colleagues, Rollout: g.Rollout,
+		Revision: g.Policy.Status.StepsRevision, Channels: g.Channels, Colleagues: g.Colleagues, Rollout: g.Rollout, AfterSales: g.AfterSales,
 		InFlight: func(key string) bool { return !settled[key] && r.Sends.inFlight(key) }}
 	if c := g.Campaign; c != nil && len(c.Spec.Reps) > 0 {
 		key := client.ObjectKeyFromObject(l)
@@ -171,7 +172,11 @@ func release(rs []*Reservation) {
 // and returns their keys, to forget once the write that holds them has landed.
 func (r *LeadReconciler) applyOutcomes(l *v1.Lead, g *gather.Gathered) []string {
 	var keys []string
-	for _, t := range l.Status.Touches {
+	touches := l.Status.Touches
+	if as := l.Status.AfterSales; as != nil {
+		touches = append(slices.Clip(touches), as.Touches...)
+	}
+	for _, t := range touches {
 		if res, ok := r.Sends.outcome(t.Key); ok && !res.notice {
 			cadence.ApplyTouchOutcome(&l.Status, cadence.TouchOutcome{Key: t.Key, Outcome: res.outcome, Message: res.message,
 				MessageID: res.messageID, WhatsAppID: res.waID, RetryAt: res.retryAt, Retry: g.Channels[t.Channel].Retry}, res.at)

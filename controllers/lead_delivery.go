@@ -26,7 +26,11 @@ func (r *LeadReconciler) touchJob(l *v1.Lead, g *gather.Gathered, t *cadence.Tou
 		lane = "task:" + t.Notify
 	}
 	j := sendJob{key: rec.Key, lead: d.Lead, lane: l.Namespace + "/" + lane}
-	msg, problem := render(&g.Policy.Spec, l, rec)
+	spec := &g.Policy.Spec
+	if t.AfterSales && g.AfterSales != nil && g.AfterSales.Policy != nil {
+		spec = g.AfterSales.Policy // an after-sales step's template is its own policy's
+	}
+	msg, problem := render(spec, l, rec)
 	if problem != "" && !d.Task {
 		j.run = func(context.Context) sendResult {
 			return sendResult{outcome: cadence.Unrenderable, message: problem}
@@ -129,5 +133,14 @@ func templateData(l *v1.Lead, rec v1.TouchRecord) templates.Data {
 	c, s := l.Spec.Contact, l.Spec.Source
 	return templates.Data{FirstName: templates.FirstName(c.Name), Name: c.Name, Company: c.Company, Country: c.Country,
 		Product: l.Spec.Product, Owner: templates.Owner{Name: l.Status.Owner}, Campaign: s.Campaign, AdGroup: s.AdGroup,
-		Keyword: s.Keyword, Region: s.Region, Step: rec.Step, Touch: int(rec.Number), Vars: l.Spec.Vars}
+		Keyword: s.Keyword, Region: s.Region, Step: rec.Step, Touch: int(rec.Number), Vars: l.Spec.Vars, Order: orderData(l)}
+}
+
+// orderData is the order a won lead's after-sales cadence follows, as templates see it:
+// the shop's id, carrier and tracking number as sent, no link made up from them.
+func orderData(l *v1.Lead) templates.Order {
+	if as := l.Status.AfterSales; as != nil && as.Order != nil {
+		return templates.Order{ID: as.Order.ID, Carrier: as.Order.Carrier, Tracking: as.Order.Tracking}
+	}
+	return templates.Order{}
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // TestSamplesApplyWithKubectl applies config/samples with the real kubectl, as a new
-// user would, and checks both policies come up Ready.
+// user would, and checks the policies (the after-sales one included) come up Ready.
 func TestSamplesApplyWithKubectl(t *testing.T) {
 	kubectl, err := exec.LookPath("kubectl")
 	if err != nil {
@@ -46,7 +46,7 @@ func TestSamplesApplyWithKubectl(t *testing.T) {
 	if n := strings.Count(string(out), " created"); n < 14 {
 		t.Fatalf("kubectl created %d objects, want every sample:\n%s", n, out)
 	}
-	for _, name := range []string{"industrial-equipment", "small-team"} {
+	for _, name := range []string{"industrial-equipment", "small-team", "after-sales"} {
 		key := client.ObjectKey{Namespace: "sales-eu", Name: name}
 		eventually(t, 15*time.Second, func() string {
 			if _, h := policyHealth(t, key); !strings.HasPrefix(h, "Ready=True") {

@@ -247,6 +247,10 @@ type CampaignMeasures struct {
 	// salesCycle is the mean time from submission to won.
 	// +optional
 	SalesCycle string `json:"salesCycle,omitempty"`
+	// afterSales are the after-sales figures (NPS, repeat purchases, time to answer),
+	// when won leads of the window followed an after-sales policy.
+	// +optional
+	AfterSales *AfterSalesMeasures `json:"afterSales,omitempty"`
 }
 
 // CampaignBreakdown is one group of a campaign's leads (an ad group, keyword or region).

@@ -131,4 +131,10 @@ const (
 	// stopped the cadence; the event names the lead that answered.
 	EventSameCompanyPaused  = "SameCompanyPaused"
 	EventSameCompanyStopped = "SameCompanyStopped"
+	// EventAfterSalesTouch: an after-sales step went out (or failed, as a warning);
+	// EventAfterSalesHandedOff: a reply, complaint or return handed a won lead to its
+	// owner; EventAfterSalesBlocked: its after-sales policy is missing or not ready.
+	EventAfterSalesTouch     = "AfterSalesTouch"
+	EventAfterSalesHandedOff = "AfterSalesHandedOff"
+	EventAfterSalesBlocked   = "AfterSalesBlocked"
 )

@@ -13,6 +13,9 @@ import (
 // inside every tier's deadline.
 // +kubebuilder:validation:XValidation:rule="!has(self.escalation) || !has(self.escalation.warnBefore) || !has(self.firstResponse) || self.firstResponse.all(f, duration(self.escalation.warnBefore) < duration(f.within))",messageExpression="'escalation.warnBefore (' + self.escalation.warnBefore + ') must be shorter than every firstResponse deadline (within): a warning due before the lead arrives is never on time'"
 // +kubebuilder:validation:XValidation:rule="!has(self.returningContact) || !has(self.returningContact.template) || (has(self.templates) && self.returningContact.template in self.templates)",message="returningContact.template must be defined under spec.templates"
+// +kubebuilder:validation:XValidation:rule="self.steps.all(s, has(s.trigger)) || self.steps.all(s, !has(s.trigger))",message="an after-sales policy gives every step a trigger; a sales policy gives none"
+// +kubebuilder:validation:XValidation:rule="!has(self.afterSales) || self.steps.all(s, !has(s.trigger))",message="afterSales is named by a sales policy; an after-sales policy (steps with triggers) cannot name another"
+// +kubebuilder:validation:XValidation:rule="!has(self.afterLastStep) || !has(self.afterLastStep.reactivation) || self.afterLastStep.reactivation.all(s, !has(s.trigger))",message="reactivation steps have no trigger: triggers belong to an after-sales policy's steps"
 type FollowUpPolicySpec struct {
 	// firstResponse is the first-response SLA per lead tier: the first touch must be
 	// performed (or the customer must have replied) within this long of submission.
@@ -103,6 +106,11 @@ type FollowUpPolicySpec struct {
 	// this spec, as after any edit.
 	// +optional
 	Rollout *Rollout `json:"rollout,omitempty"`
+
+	// afterSales names the after-sales policy a lead of this policy follows once it is
+	// won: an ordinary FollowUpPolicy whose steps have triggers (order events).
+	// +optional
+	AfterSales *AfterSalesRef `json:"afterSales,omitempty"`
 }
 
 // FirstResponseTarget is the first-response deadline for one lead tier.
@@ -303,6 +311,12 @@ type Step struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=4
 	OnTaskOverdue []TaskOverdueAction `json:"onTaskOverdue,omitempty"`
+
+	// trigger makes the step an after-sales step: it is due after the lead's order
+	// event (or the win), not after the previous touch, and is never sent when the
+	// event never comes. Only in an after-sales policy, where every step has one.
+	// +optional
+	Trigger *StepTrigger `json:"trigger,omitempty"`
 }
 
 // WhatsAppTemplate is an approved WhatsApp message template and how to fill it.

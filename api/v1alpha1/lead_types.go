@@ -233,7 +233,7 @@ type FormAnswer struct {
 // Bounced): receipts are counted and may stop the cadence, but never count as contact.
 // AutoReply is an automatic answer (out-of-office, vacation responder): never a reply,
 // never contact; it pauses the cadence until returnDate (or the policy's pause).
-// +kubebuilder:validation:Enum=Reply;AutoReply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note;Snoozed;OrderConfirmed;OrderShipped;OrderDelivered;ReturnOpened
+// +kubebuilder:validation:Enum=Reply;AutoReply;CallConnected;CallNoAnswer;MessageSent;Delivered;Read;DeliveryFailed;Bounced;Unsubscribed;MeetingBooked;Note;Snoozed;OrderConfirmed;OrderShipped;OrderDelivered;ReturnOpened;NPSResponse
 type InteractionKind string
 
 // Interaction kinds.
@@ -262,6 +262,9 @@ const (
 	InteractionOrderShipped   InteractionKind = "OrderShipped"
 	InteractionOrderDelivered InteractionKind = "OrderDelivered"
 	InteractionReturnOpened   InteractionKind = "ReturnOpened"
+	// InteractionNPSResponse is the customer's answer to a net-promoter question
+	// (score 0-10): counted in the campaign's after-sales measures; never a reply.
+	InteractionNPSResponse InteractionKind = "NPSResponse"
 )
 
 // OrderRef is the order an after-sales event is about.
@@ -301,6 +304,8 @@ const (
 // InteractionEntry is one recorded event with the customer. It holds no message text.
 // +kubebuilder:validation:XValidation:rule="!has(self.quality) || self.kind == 'Reply'",message="quality is only set on a Reply"
 // +kubebuilder:validation:XValidation:rule="!has(self.returnDate) || self.kind == 'AutoReply'",message="returnDate is only set on an AutoReply"
+// +kubebuilder:validation:XValidation:rule="has(self.score) == (self.kind == 'NPSResponse')",message="score (0-10) is set on an NPSResponse, and only there"
+// +kubebuilder:validation:XValidation:rule="!has(self.complaint) || self.kind == 'Reply'",message="complaint is only set on a Reply"
 type InteractionEntry struct {
 	// at is when it happened.
 	At metav1.Time `json:"at"`
@@ -347,6 +352,15 @@ type InteractionEntry struct {
 	// order is the order an after-sales event (OrderShipped...) is about.
 	// +optional
 	Order *OrderRef `json:"order,omitempty"`
+	// score of an NPSResponse: how likely the customer is to recommend us, 0 to 10.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10
+	Score *int32 `json:"score,omitempty"`
+	// complaint marks a reply that complains (internal/classify); after a sale it
+	// hands the lead to its owner as a complaint. The text itself is never stored.
+	// +optional
+	Complaint bool `json:"complaint,omitempty"`
 }
 
 // OutcomeResult is how a lead closed.
@@ -654,6 +668,12 @@ type LeadStatus struct {
 	// rollout is the lead's arm while its policy rolls out a new revision.
 	// +optional
 	Rollout *LeadRollout `json:"rollout,omitempty"`
+
+	// afterSales is the after-sales cadence of a won lead whose policy names one
+	// (spec.afterSales of the policy): its order, its touches, and whether a reply,
+	// complaint or return handed it to the owner.
+	// +optional
+	AfterSales *AfterSalesStatus `json:"afterSales,omitempty"`
 }
 
 // OutOfOfficeStatus is the pause an automatic reply put on a lead.

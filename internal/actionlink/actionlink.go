@@ -9,6 +9,7 @@
 package actionlink
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -338,6 +339,9 @@ func taskKey(k string) string {
 type Source struct {
 	mu sync.RWMutex
 	b  Builder
+	// namespaceKey is a namespace's own signing key (its followup-edge Secret's
+	// action-link-key), when it has one; nil: every namespace uses the platform key.
+	namespaceKey func(ctx context.Context, ns string) (key []byte, own bool)
 }
 
 // NewSource makes a Source for the edge's public base URL and the links' lifetime.
@@ -350,6 +354,32 @@ func (s *Source) SetKey(key []byte) {
 	s.mu.Lock()
 	s.b.Key = key
 	s.mu.Unlock()
+}
+
+// SetNamespaceKey sets how a namespace's own key is found: own true with the key to
+// sign that namespace's links with instead of the platform key (a nil key makes no
+// links, when it could not be read: a link the edge would refuse helps nobody).
+func (s *Source) SetNamespaceKey(f func(ctx context.Context, ns string) (key []byte, own bool)) {
+	s.mu.Lock()
+	s.namespaceKey = f
+	s.mu.Unlock()
+}
+
+// BuilderFor is the builder for the links of namespace ns: the namespace's own key
+// when it has one, else the platform's. A nil Source makes no links.
+func (s *Source) BuilderFor(ctx context.Context, ns string) Builder {
+	if s == nil {
+		return Builder{}
+	}
+	s.mu.RLock()
+	b, f := s.b, s.namespaceKey
+	s.mu.RUnlock()
+	if f != nil {
+		if key, own := f(ctx, ns); own {
+			b.Key = key
+		}
+	}
+	return b
 }
 
 // Builder is the builder in force; a nil Source makes no links.

@@ -1,6 +1,7 @@
 package actionlink
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -178,5 +179,32 @@ func TestSnoozeIsOfferedOnlyOnATask(t *testing.T) {
 	}
 	if n := len(b.Buttons("ns", "l", "k", now)); n != len(Actions) {
 		t.Errorf("on a task: %d buttons", n)
+	}
+}
+
+func TestBuilderForUsesTheNamespacesOwnKey(t *testing.T) {
+	src := NewSource("https://edge.example.com", time.Hour)
+	src.SetKey([]byte("platform"))
+	if got := src.BuilderFor(context.Background(), "any").Key; string(got) != "platform" {
+		t.Fatalf("without namespace keys: %q", got)
+	}
+	src.SetNamespaceKey(func(_ context.Context, ns string) ([]byte, bool) {
+		switch ns {
+		case "team-b":
+			return []byte("team-b-key"), true
+		case "unreadable":
+			return nil, true
+		}
+		return nil, false
+	})
+	for ns, want := range map[string]string{"team-b": "team-b-key", "team-a": "platform", "unreadable": ""} {
+		b := src.BuilderFor(context.Background(), ns)
+		if string(b.Key) != want || b.Enabled() != (want != "") {
+			t.Errorf("%s: key %q enabled %v", ns, b.Key, b.Enabled())
+		}
+	}
+	var none *Source
+	if none.BuilderFor(context.Background(), "x").Enabled() {
+		t.Error("a nil source makes links")
 	}
 }

@@ -41,6 +41,7 @@ func Announce(before, after *v1.LeadStatus) *Event {
 	}
 	touchChanges(before, after, add)
 	templateHoldChanges(before, after, add)
+	afterSalesChanges(before, after, add)
 	noticeChanges(before, after, add)
 	if b, a := before.FirstResponse.State, after.FirstResponse.State; a != b {
 		switch a {

@@ -86,11 +86,8 @@ type TouchOutcome struct {
 // recorded as sent when it was. It reports whether the touch was found; a touch already
 // settled keeps its result.
 func ApplyTouchOutcome(st *v1.LeadStatus, o TouchOutcome, now time.Time) bool {
-	for i := range st.Touches {
-		rec := &st.Touches[i]
-		if rec.Key != o.Key {
-			continue
-		}
+	rec := touchWithKey(st, o.Key)
+	if rec != nil {
 		switch rec.Result {
 		case v1.TouchPending:
 		case v1.TouchSkipped:
@@ -104,6 +101,23 @@ func ApplyTouchOutcome(st *v1.LeadStatus, o TouchOutcome, now time.Time) bool {
 		return true
 	}
 	return false
+}
+
+// touchWithKey is the sales or after-sales touch with the key, or nil.
+func touchWithKey(st *v1.LeadStatus, key string) *v1.TouchRecord {
+	for i := range st.Touches {
+		if st.Touches[i].Key == key {
+			return &st.Touches[i]
+		}
+	}
+	if as := st.AfterSales; as != nil {
+		for i := range as.Touches {
+			if as.Touches[i].Key == key {
+				return &as.Touches[i]
+			}
+		}
+	}
+	return nil
 }
 
 func applyTouchOutcome(rec *v1.TouchRecord, o TouchOutcome, now time.Time) {

@@ -32,6 +32,9 @@ type Input struct {
 	// Rollout is the lead's arm while its policy rolls out a new revision (ChooseArm;
 	// Policy and Revision are then that arm's); nil when none is under way.
 	Rollout *v1.LeadRollout
+	// AfterSales is the after-sales policy of a won lead whose policy names one; nil
+	// otherwise.
+	AfterSales *AfterSalesInput
 }
 
 // ChannelState is what the engine needs to know of a channel.
@@ -89,6 +92,9 @@ type Touch struct {
 	Notify string
 	// Retry is true when the intent was recorded before: send again with the same key.
 	Retry bool
+	// AfterSales: the touch is a step of the after-sales policy (status.afterSales):
+	// its template is that policy's.
+	AfterSales bool
 }
 
 // Defaults the API leaves to the engine because they depend on the step's position.
@@ -159,6 +165,9 @@ func Transition(in Input) (Result, error) {
 
 	t.sameCompanyFrom()
 	touch := t.decidePhase()
+	if st.Phase == v1.PhaseWon {
+		touch = t.afterSales()
+	}
 	t.escalate()
 	t.handOffNotice()
 	due := t.dueNotices()
@@ -173,6 +182,8 @@ func Transition(in Input) (Result, error) {
 		st.Stage = t.pausedStage()
 	case st.Phase == v1.PhaseStopped && t.companyHeld:
 		st.Stage = "stopped: " + answerText(st.SameCompany)
+	case st.Phase == v1.PhaseWon && st.AfterSales != nil:
+		st.Stage = afterSalesStage(st.AfterSales)
 	}
 	t.markHeld()
 	busy := touch != nil || len(due) > 0 || t.anyInFlight()

@@ -21,3 +21,27 @@ func TestBuyingIntent(t *testing.T) {
 		}
 	}
 }
+
+func TestComplaint(t *testing.T) {
+	for text, want := range map[string]bool{
+		"The pump arrived damaged, I want a refund":        true,
+		"Die Lieferung ist beschädigt angekommen":          true,
+		"El equipo no funciona desde ayer":                 true,
+		"A máquina chegou com defeito":                     true,
+		"Je souhaite faire une réclamation":                true,
+		"Il motore è difettoso":                            true,
+		"Urządzenie nie działa":                            true,
+		"Насос сломан":                                     true,
+		"Ürün hasarlı geldi":                               true,
+		"收到的货物损坏了":                                         true,
+		"商品が壊れていました":                                       true,
+		"Thanks, all arrived, no complaints":               false,
+		"Received it, works great, please send an invoice": false,
+		"When will it be shipped?":                         false,
+		"":                                                 false,
+	} {
+		if got := Complaint(text); got != want {
+			t.Errorf("Complaint(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

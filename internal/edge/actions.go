@@ -18,21 +18,53 @@ import (
 
 const actionEndpoint = "action-link"
 
-// linkKeys are the configured action-link keys as bytes.
-func (s *Server) linkKeys() [][]byte {
+// linkKeys are the action-link keys of namespace ns as bytes: its own (its
+// followup-edge Secret's action-link-key) when it has any, else the platform's. Read
+// once per request: a rotation mid-request must not change them under us.
+func (s *Server) linkKeys(ctx context.Context, ns string) ([][]byte, error) {
+	own, err := s.tenant(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	list := s.config().ActionLinkKeys
+	if len(own.actionLinkKeys) > 0 {
+		list = own.actionLinkKeys
+	}
 	var keys [][]byte
-	for _, k := range s.config().ActionLinkKeys {
+	for _, k := range list {
 		keys = append(keys, []byte(k))
 	}
-	return keys
+	return keys, nil
+}
+
+// NamespaceLinkKey is the key that signs namespace ns's action links when it has one of
+// its own (for actionlink.Source.SetNamespaceKey). A Secret that cannot be read gives
+// no key at all: a link signed with the platform key would be refused.
+func (s *Server) NamespaceLinkKey(ctx context.Context, ns string) ([]byte, bool) {
+	own, err := s.tenant(ctx, ns)
+	switch {
+	case err != nil:
+		return nil, true
+	case len(own.actionLinkKeys) == 0:
+		return nil, false
+	}
+	return []byte(own.actionLinkKeys[0]), true
 }
 
 // verifiedLink reads and checks the signed link of a request. On failure it answers
 // with an HTML page (400 malformed, 403 bad signature, 410 expired, 503 no key, 403 a
 // namespace not served) and returns false: nothing is read or written.
-func (s *Server) verifiedLink(w http.ResponseWriter, r *http.Request, rep string, keys [][]byte) (actionlink.Link, bool) {
+func (s *Server) verifiedLink(w http.ResponseWriter, r *http.Request, rep string) (actionlink.Link, [][]byte, bool) {
 	l, sig, err := actionlink.Parse(r.URL.Query(), rep)
+	var keys [][]byte
 	if err == nil {
+		var kerr error
+		if keys, kerr = s.linkKeys(r.Context(), l.Namespace); kerr != nil {
+			s.apiError(kerr, "reading the namespace's edge Secret", l.Namespace, "")
+			s.page(w, r, http.StatusServiceUnavailable, "APIUnavailable", pageData{Title: "Try again in a moment",
+				Text: "The link could not be checked right now. Nothing was recorded."})
+			return l, nil, false
+		}
 		err = actionlink.Verify(keys, l, sig, s.Clock.Now())
 	}
 	switch {
@@ -40,26 +72,26 @@ func (s *Server) verifiedLink(w http.ResponseWriter, r *http.Request, rep string
 	case errors.Is(err, actionlink.ErrNoKey):
 		s.page(w, r, http.StatusServiceUnavailable, "NotConfigured", pageData{Title: "Links are not set up",
 			Text: "No action-link key is configured (file action-link-key of the edge's secrets). Record the outcome with kubectl followup."})
-		return l, false
+		return l, nil, false
 	case errors.Is(err, actionlink.ErrExpired):
 		s.page(w, r, http.StatusGone, "LinkExpired", pageData{Title: "This link has expired",
 			Text: "Nothing was recorded. Use the newest message about this lead, or your queue page."})
-		return l, false
+		return l, nil, false
 	case errors.Is(err, actionlink.ErrBadSignature):
 		s.page(w, r, http.StatusForbidden, "BadSignature", pageData{Title: "This link is not valid",
 			Text: "Its signature does not match (it was changed, or signed with a retired key). Nothing was recorded."})
-		return l, false
+		return l, nil, false
 	default:
 		s.page(w, r, http.StatusBadRequest, "MalformedLink", pageData{Title: "This link is incomplete",
 			Text: "Part of the link is missing or malformed (" + strings.TrimPrefix(err.Error(), actionlink.ErrMalformed.Error()+": ") + "). Nothing was recorded."})
-		return l, false
+		return l, nil, false
 	}
 	if !s.allowed(l.Namespace) {
 		s.page(w, r, http.StatusForbidden, "NamespaceNotServed", pageData{Title: "Not served here",
 			Text: "This operator does not serve namespace " + l.Namespace + ". Nothing was recorded."})
-		return l, false
+		return l, nil, false
 	}
-	return l, true
+	return l, keys, true
 }
 
 // action serves a signed action link. GET shows what the link will record and a button
@@ -71,7 +103,7 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", pageData{Title: "Method not allowed", Text: "Open the link in a browser."})
 		return
 	}
-	l, ok := s.verifiedLink(w, r, "", s.linkKeys())
+	l, _, ok := s.verifiedLink(w, r, "")
 	if !ok {
 		return
 	}

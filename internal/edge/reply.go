@@ -26,8 +26,8 @@ func autoReplied(l *v1.Lead, in *v1.InteractionEntry, m autoreply.Message) bool 
 	return true
 }
 
-// rateReply sets a reply's quality (from the text unless given) and whether it asks for
-// a human (a buying keyword of the lead's policy). The text is read here and dropped.
+// rateReply sets a reply's quality (from the text unless given), whether it asks for
+// a human (a buying keyword of the lead's policy) and whether it complains. The text is read here and dropped.
 func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.InteractionEntry, text string, given *int32) {
 	q := classify.Quality(text)
 	if given != nil {
@@ -37,6 +37,7 @@ func (s *Server) rateReply(ctx context.Context, l *v1.Lead, in *v1.InteractionEn
 	if text != "" && classify.BuyingIntent(text, s.handToHumanKeywords(ctx, l)) {
 		in.HandToHuman = true
 	}
+	in.Complaint = text != "" && classify.Complaint(text) // after a sale, a complaint goes to the owner as one
 }
 
 // handToHumanKeywords are the buying keywords of the policy the lead follows (its own

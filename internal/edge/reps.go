@@ -40,8 +40,7 @@ func (s *Server) repPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := r.PathValue("name")
-	keys := s.linkKeys() // read once: a rotation mid-request must not empty them under us
-	l, ok := s.verifiedLink(w, r, rep, keys)
+	l, keys, ok := s.verifiedLink(w, r, rep) // the namespace's keys, read once
 	if !ok {
 		return
 	}

@@ -53,6 +53,9 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		o.Links.SetKey(keyOf(cfg))
 	}
 	srv := &Server{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Clock: clk, Log: log, Config: cfg}
+	if o.Links != nil {
+		o.Links.SetNamespaceKey(srv.NamespaceLinkKey) // a namespace's own action-link-key signs its links
+	}
 	if o.ConfigDir != "" {
 		sw := &SecretsWatcher{Dir: o.ConfigDir, Server: srv, Log: log}
 		if o.Links != nil {

@@ -21,6 +21,9 @@ const TenantSecret = "followup-edge"
 // tenantCreds are one namespace's credentials.
 type tenantCreds struct {
 	tokens, googleKeys, orderSecrets []string
+	// actionLinkKeys sign the namespace's action links instead of the platform's keys
+	// (the first signs, all verify: rotation as for the platform file).
+	actionLinkKeys []string
 }
 
 // tenant is the credentials of namespace ns (none when it has no TenantSecret, or the
@@ -49,7 +52,7 @@ func (s *Server) tenant(ctx context.Context, ns string) (tenantCreds, error) {
 		return tenantCreds{}, err
 	}
 	return tenantCreds{tokens: lines(data[fileIntakeToken]), googleKeys: lines(data[fileGoogleKey]),
-		orderSecrets: lines(data[fileOrderSecret])}, nil
+		orderSecrets: lines(data[fileOrderSecret]), actionLinkKeys: lines(data[fileActionLinkKey])}, nil
 }
 
 // lines are the non-empty trimmed lines of a secret value.

@@ -30,6 +30,8 @@ type Gathered struct {
 	// Rollout is the lead's arm while its policy rolls out a new revision (set by the
 	// lead controller, which then serves the stable arm its revision as Policy).
 	Rollout *v1.LeadRollout
+	// AfterSales is the after-sales policy of a won lead whose policy names one.
+	AfterSales *cadence.AfterSalesInput
 }
 
 // Blocked is a configuration problem that stops a lead until someone fixes it: a
@@ -61,6 +63,9 @@ func ForLead(ctx context.Context, r client.Reader, l *v1.Lead) (*Gathered, error
 	}
 	g.Policy = p
 	if g.Channels, err = Channels(ctx, r, l.Namespace); err != nil {
+		return nil, err
+	}
+	if g.AfterSales, err = AfterSales(ctx, r, l, p); err != nil {
 		return nil, err
 	}
 	if a := p.Spec.SameCompany.Action; a == v1.SameCompanyPause || a == v1.SameCompanyStop {

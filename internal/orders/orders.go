@@ -1,6 +1,6 @@
 // Package orders reads the after-sales webhook a shop or ERP sends to the edge: one
 // signed JSON event per order change (confirmed, shipped with tracking, delivered, return
-// opened), checked and turned into the interaction it records on the lead. Pure: the
+// opened, an NPS answer), checked and turned into the interaction it records on the lead. Pure: the
 // body, the secret and the time are passed in.
 package orders
 
@@ -74,11 +74,14 @@ type Event struct {
 		ExternalID string `json:"externalId"`
 		Email      string `json:"email"`
 	} `json:"lead"`
+	// Score is the answer of an npsResponse, 0 to 10; only that kind carries it.
+	Score *int32 `json:"score"`
 }
 
 var kinds = map[string]v1.InteractionKind{
 	"confirmed": v1.InteractionOrderConfirmed, "shipped": v1.InteractionOrderShipped,
 	"delivered": v1.InteractionOrderDelivered, "returnopened": v1.InteractionReturnOpened,
+	"npsresponse": v1.InteractionNPSResponse,
 }
 
 var safe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/#-]*$`)
@@ -107,7 +110,7 @@ func Parse(body []byte) (Event, v1.InteractionEntry, error) {
 	}
 	switch {
 	case !ok:
-		return e, v1.InteractionEntry{}, &Problem{"UnknownKind", "kind must be one of confirmed, shipped, delivered, returnOpened"}
+		return e, v1.InteractionEntry{}, &Problem{"UnknownKind", "kind must be one of confirmed, shipped, delivered, returnOpened, npsResponse"}
 	case e.ID == "" || len(e.ID) > 190:
 		return e, v1.InteractionEntry{}, &Problem{"MissingID", "id is required (at most 190 characters): each event is recorded once per id"}
 	case e.Order.ID == "" || len(e.Order.ID) > 64 || !safe.MatchString(e.Order.ID):
@@ -116,8 +119,12 @@ func Parse(body []byte) (Event, v1.InteractionEntry, error) {
 		return e, v1.InteractionEntry{}, &Problem{"InvalidTracking", "order.carrier is at most 63 characters, order.tracking at most 64 letters and digits"}
 	case named != 1:
 		return e, v1.InteractionEntry{}, &Problem{"MissingLead", "name the lead by exactly one of lead.name, lead.externalId or lead.email"}
+	case kind == v1.InteractionNPSResponse && (e.Score == nil || *e.Score < 0 || *e.Score > 10):
+		return e, v1.InteractionEntry{}, &Problem{"InvalidScore", "an npsResponse carries score, a whole number from 0 to 10"}
+	case kind != v1.InteractionNPSResponse && e.Score != nil:
+		return e, v1.InteractionEntry{}, &Problem{"InvalidScore", "score belongs to an npsResponse only"}
 	}
 	in := v1.InteractionEntry{Kind: kind, ID: "order:" + e.ID, By: "order-webhook",
-		Order: &v1.OrderRef{ID: e.Order.ID, Carrier: e.Order.Carrier, Tracking: e.Order.Tracking}}
+		Order: &v1.OrderRef{ID: e.Order.ID, Carrier: e.Order.Carrier, Tracking: e.Order.Tracking}, Score: e.Score}
 	return e, in, nil
 }

@@ -29,7 +29,7 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	fs.BoolVar(&all, "A", false, "All namespaces.")
 	fs.BoolVar(&all, "all-namespaces", false, "All namespaces.")
 	fs.StringVar(&since, "since", "7d", "Window ending now (such as 7d or 48h).")
-	fs.StringVar(&by, "by", "campaign", "Group by campaign, keyword, adgroup, region or variant (A/B steps).")
+	fs.StringVar(&by, "by", "campaign", "Group by campaign, keyword, adgroup, region, variant (A/B steps) or aftersales (NPS, repeat purchases, time to answer).")
 	fs.StringVar(&output, "o", "table", "Output: table, json or csv.")
 	fs.StringVar(&output, "output", "table", "Output: table, json or csv.")
 	pos, err := parse(fs, args)
@@ -45,9 +45,9 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	}
 	dim := measures.Dimension(by)
 	switch dim {
-	case measures.ByCampaign, measures.ByKeyword, measures.ByAdGroup, measures.ByRegion, "variant":
+	case measures.ByCampaign, measures.ByKeyword, measures.ByAdGroup, measures.ByRegion, "variant", "aftersales":
 	default:
-		return usagef("--by %q: want campaign, keyword, adgroup, region or variant", by)
+		return usagef("--by %q: want campaign, keyword, adgroup, region, variant or aftersales", by)
 	}
 	render, ok := renderers[output]
 	if !ok {
@@ -64,6 +64,9 @@ func runReport(ctx context.Context, args []string, env Env, now time.Time) error
 	var leads v1.LeadList
 	if err := c.List(ctx, &leads, opts...); err != nil {
 		return err
+	}
+	if by == "aftersales" {
+		return reportAfterSales(leads.Items, env.Out, output, now)
 	}
 	// Archived leads count in every grouping, variants included: archiving never
 	// changes a figure.

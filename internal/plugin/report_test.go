@@ -148,7 +148,7 @@ func TestReportRefusesBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"report", "--by", "color"}, `--by "color": want campaign, keyword, adgroup, region or variant`},
+		{[]string{"report", "--by", "color"}, `--by "color": want campaign, keyword, adgroup, region, variant or aftersales`},
 		{[]string{"report", "--since", "0d"}, `--since "0d": want a number of days`},
 		{[]string{"report", "-o", "yaml"}, `-o "yaml": want table, json or csv`},
 		{[]string{"report", "cnc"}, "report takes no names"},

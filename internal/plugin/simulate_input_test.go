@@ -45,10 +45,10 @@ func TestSimulateReadsAGitOpsFolder(t *testing.T) {
 		t.Errorf("small-team: exit %d, leads %v", code, got)
 	}
 	code, _, errs = run("simulate", "-f", samples)
-	if code != 2 || !strings.Contains(errs, "holds 2 FollowUpPolicies (industrial-equipment, small-team) and its leads follow more than one: pick one with --policy-name") {
+	if code != 2 || !strings.Contains(errs, "holds 3 FollowUpPolicies (after-sales, industrial-equipment, small-team) and its leads follow more than one: pick one with --policy-name") {
 		t.Errorf("two policies without --policy-name: exit %d, %q", code, errs)
 	}
-	if code, _, errs = run("simulate", "-f", samples, "--policy-name", "nope"); code != 1 || !strings.Contains(errs, `no FollowUpPolicy "nope" in the input (it holds industrial-equipment, small-team)`) {
+	if code, _, errs = run("simulate", "-f", samples, "--policy-name", "nope"); code != 1 || !strings.Contains(errs, `no FollowUpPolicy "nope" in the input (it holds after-sales, industrial-equipment, small-team)`) {
 		t.Errorf("unknown policy: exit %d, %q", code, errs)
 	}
 }

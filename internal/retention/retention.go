@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
@@ -54,6 +56,10 @@ type Input struct {
 	// Deleting: the lead already has a deletionTimestamp (someone else deletes it).
 	Deleting bool
 	Rule     Rule
+	// AfterSalesLast is the latest after-sales activity of a won lead (an order event,
+	// a touch performed, the hand-off); AfterSalesNext its next scheduled step. Zero
+	// without an after-sales cadence.
+	AfterSalesLast, AfterSalesNext time.Time
 }
 
 // InputOf reads a lead.
@@ -66,6 +72,21 @@ func InputOf(l *v1.Lead, rule Rule, now time.Time) Input {
 	if d := l.Status.DormantSince; d != nil {
 		t := d.Time
 		in.DormantSince = &t
+	}
+	if as := l.Status.AfterSales; as != nil {
+		for _, t := range []*metav1.Time{as.ConfirmedAt, as.ShippedAt, as.DeliveredAt, as.HandedOffAt} {
+			if t != nil && t.Time.After(in.AfterSalesLast) {
+				in.AfterSalesLast = t.Time
+			}
+		}
+		for _, tr := range as.Touches {
+			if tr.PerformedAt != nil && tr.PerformedAt.Time.After(in.AfterSalesLast) {
+				in.AfterSalesLast = tr.PerformedAt.Time
+			}
+		}
+		if n := as.NextTouchAt; n != nil && as.Phase == v1.AfterSalesActive {
+			in.AfterSalesNext = n.Time
+		}
 	}
 	return in
 }
@@ -95,6 +116,16 @@ func Decide(in Input) Decision {
 	switch in.Phase {
 	case v1.PhaseWon, v1.PhaseLost:
 		since, after = in.OutcomeAt, in.Rule.ClosedFor
+		// A won lead in its after-sales cadence stays until its next step is sent, and
+		// closedFor after its latest after-sales activity.
+		if since != nil && in.AfterSalesLast.After(*since) {
+			since = &in.AfterSalesLast
+		}
+		if next := in.AfterSalesNext; !next.IsZero() && since != nil && next.After(since.Add(after)) {
+			if in.Now.Before(next) {
+				return Decision{At: next, Reason: fmt.Sprintf("%s; its after-sales step is due first", in.Phase)}
+			}
+		}
 	case v1.PhaseFinished:
 		since, after = in.DormantSince, in.Rule.FinishedFor
 	default:

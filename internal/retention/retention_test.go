@@ -35,6 +35,12 @@ func TestDecide(t *testing.T) {
 		{"won without outcome time", Input{Now: t0, Phase: v1.PhaseWon, Rule: def}, false, time.Time{}, ""},
 		{"kept by policy", Input{Now: t0, Phase: v1.PhaseWon, OutcomeAt: at(-900 * day), Rule: Rule{ClosedFor: day, Keep: true}}, false, time.Time{}, ""},
 		{"being deleted", Input{Now: t0, Phase: v1.PhaseWon, OutcomeAt: at(-90 * day), Rule: def, Deleting: true}, false, time.Time{}, ""},
+		{"won 40 days ago, after-sales delivery 10 days ago waits", Input{Now: t0, Phase: v1.PhaseWon, OutcomeAt: at(-40 * day), Rule: def,
+			AfterSalesLast: *at(-10 * day)}, false, t0.Add(20 * day), ""},
+		{"after-sales step still ahead waits for it", Input{Now: t0, Phase: v1.PhaseWon, OutcomeAt: at(-100 * day), Rule: def,
+			AfterSalesLast: *at(-40 * day), AfterSalesNext: *at(5 * day)}, false, t0.Add(5 * day), ""},
+		{"after-sales quiet for closedFor is due", Input{Now: t0, Phase: v1.PhaseWon, OutcomeAt: at(-100 * day), Rule: def,
+			AfterSalesLast: *at(-30 * day)}, true, t0, ""},
 		{"policy's shorter rule", Input{Now: t0, Phase: v1.PhaseWon, OutcomeAt: at(-2 * day), Rule: RuleOf(&v1.Retention{ClosedFor: &metav1.Duration{Duration: day}})}, true, t0.Add(-day), ""},
 	}
 	for _, tc := range cases {

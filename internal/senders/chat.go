@@ -233,8 +233,8 @@ func (a actions) markdownLinks() string {
 }
 
 // actionsFor signs the links for a message about touch on lead, addressed to owner.
-func (r *Router) actionsFor(lead types.NamespacedName, touch, owner string) actions {
-	b := r.links.Builder()
+func (r *Router) actionsFor(ctx context.Context, lead types.NamespacedName, touch, owner string) actions {
+	b := r.links.BuilderFor(ctx, lead.Namespace) // the namespace's own key, else the platform's
 	if !b.Enabled() {
 		return actions{}
 	}

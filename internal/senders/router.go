@@ -118,7 +118,7 @@ func (r *Router) assignTask(ctx context.Context, d dispatch.Delivery) dispatch.R
 	if d.Notify == "" {
 		return done
 	}
-	a := r.actionsFor(d.Lead, d.Key, d.Owner)
+	a := r.actionsFor(ctx, d.Lead, d.Key, d.Owner)
 	res := r.notifyChannel(ctx, d.Lead.Namespace, d.Notify, d.Key, true, "Call task", taskText(d, a), a, d, nil)
 	if res.Outcome != cadence.Sent {
 		if res.Outcome == cadence.Permanent {
@@ -137,7 +137,7 @@ func (r *Router) Notify(ctx context.Context, n dispatch.Notice) dispatch.Result 
 	}
 	a := actions{}
 	if n.Owner != "" {
-		a = r.actionsFor(n.Lead, n.TouchKey, n.Owner)
+		a = r.actionsFor(ctx, n.Lead, n.TouchKey, n.Owner)
 	}
 	return r.notifyChannel(ctx, n.Lead.Namespace, n.Channel, n.Key, false, n.Reason, noticeText(n, a), a,
 		dispatch.Delivery{Lead: n.Lead, Owner: n.Owner}, &NoticeEvent{Reason: n.Reason, Message: n.Message})

@@ -26,6 +26,16 @@ type Data struct {
 
 	// Vars holds the template's declared variables, with the lead's overrides.
 	Vars map[string]string
+
+	// Order is the order a won lead's after-sales cadence follows; empty otherwise.
+	Order Order
+}
+
+// Order is an order as the shop or ERP reported it (the order webhook).
+type Order struct {
+	ID       string
+	Carrier  string
+	Tracking string
 }
 
 // Owner is the rep the lead belongs to.
@@ -39,10 +49,12 @@ var variables = map[string]bool{
 	"Owner": true, "Owner.Name": true,
 	"Campaign": true, "AdGroup": true, "Keyword": true, "Region": true,
 	"Step": true, "Touch": true, "Vars": true,
+	"Order": true, "Order.ID": true, "Order.Carrier": true, "Order.Tracking": true,
 }
 
 // Documented returns the documented variable paths, for error messages and docs.
 func Documented() []string {
 	return []string{".FirstName", ".Name", ".Company", ".Country", ".Product", ".Owner.Name",
-		".Campaign", ".AdGroup", ".Keyword", ".Region", ".Step", ".Touch", ".Vars.<name>"}
+		".Campaign", ".AdGroup", ".Keyword", ".Region", ".Step", ".Touch", ".Vars.<name>",
+		".Order.ID", ".Order.Carrier", ".Order.Tracking"}
 }
