@@ -119,16 +119,9 @@ func truncateMessage(s string) string {
 
 // whatsAppStatusChanged passes a Channel update whose status.whatsApp changed: the
 // channel controller's For watch passes spec changes only otherwise.
-var whatsAppStatusChanged = predicate.Funcs{
-	CreateFunc:  func(event.CreateEvent) bool { return false },
-	DeleteFunc:  func(event.DeleteEvent) bool { return false },
-	GenericFunc: func(event.GenericEvent) bool { return false },
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, ok1 := e.ObjectOld.(*v1.Channel)
-		n, ok2 := e.ObjectNew.(*v1.Channel)
-		return ok1 && ok2 && !equality.Semantic.DeepEqual(o.Status.WhatsApp, n.Status.WhatsApp)
-	},
-}
+var whatsAppStatusChanged = channelUpdated(func(o, n *v1.Channel) bool {
+	return !equality.Semantic.DeepEqual(o.Status.WhatsApp, n.Status.WhatsApp)
+})
 
 // heldTemplatesChanged says whether a Channel update changed which templates hold steps.
 func heldTemplatesChanged(o, n *v1.Channel) bool {
@@ -137,7 +130,10 @@ func heldTemplatesChanged(o, n *v1.Channel) bool {
 
 // TemplateHoldsChanged passes a Channel update that holds or releases a template: the
 // leads of the policies naming the channel are looked at again (a held step resumes).
-func TemplateHoldsChanged() predicate.Predicate {
+func TemplateHoldsChanged() predicate.Predicate { return channelUpdated(heldTemplatesChanged) }
+
+// channelUpdated passes only Channel updates for which changed says yes.
+func channelUpdated(changed func(o, n *v1.Channel) bool) predicate.Funcs {
 	return predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
 		DeleteFunc:  func(event.DeleteEvent) bool { return false },
@@ -145,7 +141,7 @@ func TemplateHoldsChanged() predicate.Predicate {
 		UpdateFunc: func(e event.UpdateEvent) bool {
 			o, ok1 := e.ObjectOld.(*v1.Channel)
 			n, ok2 := e.ObjectNew.(*v1.Channel)
-			return ok1 && ok2 && heldTemplatesChanged(o, n)
+			return ok1 && ok2 && changed(o, n)
 		},
 	}
 }

@@ -144,14 +144,10 @@ func runSimulate(args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintf(env.Err, "note: %s\n", n)
-	}
 	if o.output == "json" {
-		enc := json.NewEncoder(env.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"leads": leads, "summary": sum})
+		return notesAndJSON(env, notes, map[string]any{"leads": leads, "summary": sum})
 	}
+	notesAndJSON(env, notes, nil)
 	printSimulation(env.Out, leads, sum)
 	return nil
 }
@@ -352,4 +348,18 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// notesAndJSON prints the simulation's notes to stderr and, when v is not nil, v as
+// indented JSON to stdout.
+func notesAndJSON(env Env, notes []string, v any) error {
+	for _, n := range notes {
+		fmt.Fprintf(env.Err, "note: %s\n", n)
+	}
+	if v == nil {
+		return nil
+	}
+	enc := json.NewEncoder(env.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

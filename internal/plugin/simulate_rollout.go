@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -44,14 +43,10 @@ func runSimulateRollout(o simOptions, env Env) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintf(env.Err, "note: %s\n", n)
-	}
 	if o.output == "json" {
-		enc := json.NewEncoder(env.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return notesAndJSON(env, notes, r)
 	}
+	notesAndJSON(env, notes, nil)
 	printRollout(env.Out, r)
 	return nil
 }
