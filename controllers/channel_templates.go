@@ -154,8 +154,27 @@ func (r *LeadReconciler) leadsOfChannel(ctx context.Context, o client.Object) []
 		return nil
 	}
 	var reqs []reconcile.Request
+	afterSales := map[string]bool{}
 	for i := range policies.Items {
-		reqs = append(reqs, r.leadsBy(indexes.LeadPolicy)(ctx, &policies.Items[i])...)
+		p := &policies.Items[i]
+		reqs = append(reqs, r.leadsBy(indexes.LeadPolicy)(ctx, p)...)
+		if len(p.Spec.Steps) > 0 && p.Spec.Steps[0].Trigger != nil {
+			afterSales[p.Name] = true
+		}
+	}
+	if len(afterSales) == 0 {
+		return reqs
+	}
+	// An after-sales policy's won leads follow it from their sales policy: wake those.
+	var all v1.FollowUpPolicyList
+	if err := r.List(ctx, &all, client.InNamespace(o.GetNamespace())); err != nil {
+		log.FromContext(ctx).Error(err, "listing policies for after-sales leads")
+		return reqs
+	}
+	for i := range all.Items {
+		if as := all.Items[i].Spec.AfterSales; as != nil && afterSales[as.PolicyRef] {
+			reqs = append(reqs, r.leadsBy(indexes.LeadPolicy)(ctx, &all.Items[i])...)
+		}
 	}
 	return reqs
 }

@@ -74,7 +74,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	defer func() { r.announce(&l, read, policy); r.announceReturning(&l, read) }()
 	now := r.Clock.Now().UTC().Truncate(time.Second)
 
-	g, err := gather.ForLead(ctx, r.Client, &l)
+	g, err := gather.ForLead(ctx, r.Client, &l, func(g *gather.Gathered) error { return r.rolloutArm(ctx, &l, g) })
 	var blocked *gather.Blocked
 	switch {
 	case errors.As(err, &blocked):
@@ -82,11 +82,6 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	case errors.Is(err, gather.ErrPolicyPending):
 		return reconcile.Result{RequeueAfter: time.Second}, nil
 	case err != nil:
-		return reconcile.Result{}, err
-	}
-	if err := r.rolloutArm(ctx, &l, g); errors.As(err, &blocked) {
-		return r.block(ctx, &l, blocked.Reason, blocked.Message)
-	} else if err != nil {
 		return reconcile.Result{}, err
 	}
 	policy = g.Policy

@@ -28,6 +28,9 @@ var invalidCases = []invalidCase{
 		rejected: "rollout.percent is the share of leads in percent"},
 	{name: "rollout without a percent", kind: "FollowUpPolicy", patch: `spec: {rollout: {inFlight: true}}`,
 		rejected: "spec.rollout.percent: Required value"},
+	{name: "rollout of an after-sales policy", kind: "FollowUpPolicy",
+		patch:    `spec: {rollout: {percent: 10}, steps: [{name: confirm, channel: email, template: intro, trigger: {event: Confirmed}}]}`,
+		rejected: "spec.rollout is for sales policies"},
 	// FollowUpPolicy, refused at admission.
 	{name: "policy without steps", kind: "FollowUpPolicy", patch: `spec: {steps: null}`,
 		rejected: "spec.steps: Required value"},

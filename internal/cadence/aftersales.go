@@ -37,11 +37,15 @@ const AfterSalesBlockedRetry = time.Minute
 func (t *transition) afterSales() *Touch {
 	in, st := t.in.AfterSales, t.st
 	if in == nil {
-		if as := st.AfterSales; as != nil && as.Phase != v1.AfterSalesHandedOff && as.Phase != v1.AfterSalesFinished {
-			// The sales policy no longer names an after-sales policy: what was planned ends.
+		if as := st.AfterSales; as != nil {
+			// The sales policy no longer names an after-sales policy: what was planned
+			// ends. Run on every pass, not only the first: an intent that was in flight
+			// then and never settled (a crash) is skipped once it is no longer in flight.
 			t.skipAfterSales(as, "the policy no longer names an after-sales policy")
-			as.Phase, as.NextTouchAt = v1.AfterSalesFinished, nil
-			as.Message = "the policy no longer names an after-sales policy"
+			if as.Phase != v1.AfterSalesHandedOff && as.Phase != v1.AfterSalesFinished {
+				as.Phase, as.NextTouchAt = v1.AfterSalesFinished, nil
+				as.Message = "the policy no longer names an after-sales policy"
+			}
 		}
 		return nil
 	}
@@ -109,6 +113,11 @@ func (t *transition) afterSales() *Touch {
 			rec.Message = fmt.Sprintf("due %s, more than %s before the after-sales cadence could send it", due.UTC().Format(time.RFC3339), AfterSalesStale)
 			as.Touches = append(as.Touches, rec)
 			continue
+		}
+		if t.templateHold(*next, "", nil) {
+			// No intent while Meta holds its WhatsApp template; released within
+			// AfterSalesStale it goes out, later it is skipped as stale.
+			return nil
 		}
 		chooseVariant(&rec, *next, string(t.in.Lead.UID))
 		chooseLanguage(&rec, in.Policy, t.in.Lead)
@@ -179,6 +188,9 @@ func (t *transition) afterSalesOpen(as *v1.AfterSalesStatus, p *v1.FollowUpPolic
 			return nil, true
 		}
 		step := stepOr(p.Steps, stepIndex(p.Steps, rec.Step, 0), rec.Step)
+		if t.templateHold(step, rec.Channel, rec.FailedChannels) {
+			return nil, true // held with its key until Meta approves the template again
+		}
 		if touch := t.retry(rec, step); touch != nil {
 			touch.AfterSales = true
 			return touch, true

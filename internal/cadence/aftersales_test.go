@@ -1,6 +1,7 @@
 package cadence
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -351,5 +352,56 @@ func TestUnnamingTheAfterSalesPolicyEndsIt(t *testing.T) {
 	as := l.Status.AfterSales
 	if as.Phase != v1.AfterSalesFinished || as.Touches[0].Result != v1.TouchSkipped || l.Status.Stage != "won, after-sales finished" {
 		t.Fatalf("got %+v, stage %q", as, l.Status.Stage)
+	}
+}
+
+// TestAfterSalesWhatsAppStepWaitsForItsTemplate: an after-sales step on WhatsApp whose
+// template Meta paused makes no intent; the lead says which template holds it, and
+// the step goes out once the template is approved again.
+func TestAfterSalesWhatsAppStepWaitsForItsTemplate(t *testing.T) {
+	won := at("2026-11-24T10:00:00Z") // Tuesday 11:00 in Berlin
+	l := wonLead(won)
+	in := afterSalesInput(l, won)
+	in.AfterSales.Policy.Steps[0].Channel = "whatsapp"
+	in.AfterSales.Policy.Steps[0].WhatsAppTemplate = &v1.WhatsAppTemplate{Name: "confirm_v1", Language: "de"}
+	in.Channels = whatsAppWith(v1.WhatsAppTemplateState{Name: "confirm_v1", Language: "de", Status: "PAUSED"})
+	if res := decide(t, in); res.Touch != nil {
+		t.Fatalf("a held after-sales step made a touch: %+v", res.Touch.Record)
+	}
+	if as := l.Status.AfterSales; as == nil || len(as.Touches) != 0 {
+		t.Fatalf("no intent while held: %+v", as)
+	}
+	if c := delivering(l.Status); c == nil || c.Reason != v1.ReasonTemplateHeld || !strings.Contains(c.Message, "order-confirmation") {
+		t.Errorf("Delivering %+v: want the hold named", c)
+	}
+	in.Now = won.Add(2 * time.Hour)
+	in.Channels = whatsAppWith(v1.WhatsAppTemplateState{Name: "confirm_v1", Language: "de", Status: "APPROVED"})
+	res := decide(t, in)
+	if res.Touch == nil || res.Touch.Record.Step != "order-confirmation" || res.Touch.Record.Channel != "whatsapp" {
+		t.Fatalf("released: want the confirmation on WhatsApp, got %+v", res.Touch)
+	}
+}
+
+// TestUnnamedWhileInFlightSkipsTheIntentAfterACrash: the after-sales policy is un-named
+// while the confirmation is on the wire and the operator then dies before the outcome:
+// once nothing is in flight, the intent is skipped, never left pending.
+func TestUnnamedWhileInFlightSkipsTheIntentAfterACrash(t *testing.T) {
+	won := at("2026-11-02T09:00:00Z")
+	l := wonLead(won)
+	first := decide(t, afterSalesInput(l, won))
+	if first.Touch == nil {
+		t.Fatal("want the confirmation due")
+	}
+	in := input(l, industrial(), won.Add(time.Minute))
+	in.Reps = Reps{Chat: map[string]string{"anna": "anna-chat"}}
+	in.InFlight = func(key string) bool { return key == first.Touch.Record.Key }
+	decide(t, in)
+	if r := l.Status.AfterSales.Touches[0].Result; r != v1.TouchPending {
+		t.Fatalf("in flight: the intent stays as it is, got %s", r)
+	}
+	in.InFlight, in.Now = nil, won.Add(2*time.Minute) // restarted: nothing in flight
+	decide(t, in)
+	if r := l.Status.AfterSales.Touches[0].Result; r != v1.TouchSkipped {
+		t.Fatalf("after the crash the intent must be skipped, got %s", r)
 	}
 }

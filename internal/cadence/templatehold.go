@@ -148,7 +148,8 @@ func (h *heldStep) message() string {
 // markHeld shows a held step in the stage and the Delivering condition (a hold says
 // more than a channel's older failure).
 func (t *transition) markHeld() {
-	if t.held == nil || t.st.Phase != v1.PhaseInCadence {
+	afterSale := t.st.Phase == v1.PhaseWon && t.st.AfterSales != nil
+	if t.held == nil || t.st.Phase != v1.PhaseInCadence && !afterSale {
 		return
 	}
 	t.st.Stage = truncate(t.st.Stage+" (held: WhatsApp template "+t.held.ref.String()+" "+t.held.hold.Why+")", 200)

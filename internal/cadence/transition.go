@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -250,7 +251,11 @@ func (t *transition) inFlight(key string) bool { return t.in.InFlight != nil && 
 
 // anyInFlight says whether a touch or notice of the lead is being sent right now.
 func (t *transition) anyInFlight() bool {
-	for _, tr := range t.st.Touches {
+	touches := t.st.Touches
+	if as := t.st.AfterSales; as != nil {
+		touches = append(slices.Clip(touches), as.Touches...)
+	}
+	for _, tr := range touches {
 		if tr.Result == v1.TouchPending && t.inFlight(tr.Key) {
 			return true
 		}

@@ -44,10 +44,13 @@ func (b *Blocked) Error() string { return b.Reason + ": " + b.Message }
 // generation; its status update brings the lead back.
 var ErrPolicyPending = errors.New("policy not yet validated")
 
-// ForLead gathers a lead's campaign, policy (which must be Ready for its generation)
-// and the namespace's channels. A *Blocked error is to be reported on the lead; any
-// other error is to be retried.
-func ForLead(ctx context.Context, r client.Reader, l *v1.Lead) (*Gathered, error) {
+// ForLead gathers a lead's campaign, policy (which must be Ready for its generation),
+// the namespace's channels, and what the policy's spec asks for besides (after-sales
+// policy, colleagues). arm, when not nil, may replace g.Policy first (a rollout's
+// stable arm follows the stable revision), so those come from the spec the lead
+// follows. A *Blocked error is to be reported on the lead; any other error is to be
+// retried.
+func ForLead(ctx context.Context, r client.Reader, l *v1.Lead, arm func(*Gathered) error) (*Gathered, error) {
 	g := &Gathered{}
 	p, c, err := policy(ctx, r, l)
 	if err != nil {
@@ -64,6 +67,12 @@ func ForLead(ctx context.Context, r client.Reader, l *v1.Lead) (*Gathered, error
 	g.Policy = p
 	if g.Channels, err = Channels(ctx, r, l.Namespace); err != nil {
 		return nil, err
+	}
+	if arm != nil {
+		if err := arm(g); err != nil {
+			return nil, err
+		}
+		p = g.Policy
 	}
 	if g.AfterSales, err = AfterSales(ctx, r, l, p); err != nil {
 		return nil, err

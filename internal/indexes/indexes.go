@@ -110,6 +110,11 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			for _, t := range l.Status.Touches {
 				nums = append(nums, t.WhatsAppID) // the wa_id Meta answered with: replies come from it
 			}
+			if as := l.Status.AfterSales; as != nil {
+				for _, t := range as.Touches {
+					nums = append(nums, t.WhatsAppID)
+				}
+			}
 			return distinct(nums...)
 		}},
 		{&v1.Lead{}, LeadEmail, func(o client.Object) []string {

@@ -12,6 +12,7 @@ func TestNumberForms(t *testing.T) {
 		"5511987654321": {"5511987654321", "551187654321"}, // São Paulo mobile, E.164
 		"551187654321":  {"551187654321", "5511987654321"}, // its wa_id without the ninth digit
 		"551133334444":  {"551133334444"},                  // a landline: no ninth digit
+		"5511923456789": {"5511923456789"},                 // 9 then 2: without the 9 it would be a landline
 		"5215512345678": {"5215512345678", "525512345678"}, // Mexico City, wa_id with 1
 		"525512345678":  {"525512345678", "5215512345678"}, // as typed since 2019
 		"5491123456789": {"5491123456789", "541123456789"}, // Buenos Aires mobile

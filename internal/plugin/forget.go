@@ -28,7 +28,7 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	var g globals
 	var arch archiveFlag
 	var emails, phones multiFlag
-	var noArchive, dryRun, exact bool
+	var noArchive, dryRun, follow bool
 	fs := flag.NewFlagSet("forget", flag.ContinueOnError)
 	g.bind(fs)
 	arch.bind(fs)
@@ -36,7 +36,7 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	fs.Var(&phones, "phone", "A phone or WhatsApp number of the contact (repeat for several).")
 	fs.BoolVar(&noArchive, "no-archive", false, "There is no archive: erase from the cluster only.")
 	fs.BoolVar(&dryRun, "dry-run", false, "Count what would be erased; change nothing.")
-	fs.BoolVar(&exact, "exact", false, "Erase only leads with the given email/phone; do not follow the other numbers and addresses found on them.")
+	fs.BoolVar(&follow, "follow-links", false, "Also erase the leads reached through the other addresses and numbers found on the contact's leads, until no new one appears.")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -101,22 +101,29 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	if g.namespace != "" {
 		namespaces = []string{g.namespace}
 	}
-	given := len(keys)
-	if !exact {
-		if keys, err = contactClosure(keys, list.Items, func(ks []contactkey.Key) ([]archive.Record, error) {
-			if store == nil {
-				return nil, nil
-			}
-			return store.ByContact(ctx, namespaces, ks)
-		}); err != nil {
-			return err
+	archivedBy := func(ks []contactkey.Key) ([]archive.Record, error) {
+		if store == nil {
+			return nil, nil
 		}
+		return store.ByContact(ctx, namespaces, ks)
 	}
-	var archived []archive.Record
-	if store != nil {
-		if archived, err = store.ByContact(ctx, namespaces, keys); err != nil {
-			return err
+	// The addresses and numbers on the contact's leads may reach further leads: the same
+	// person, or another one behind a shared number (a switchboard). Followed only when
+	// asked; otherwise counted, so nobody is erased by association unasked.
+	wide, wideErr := contactClosure(keys, list.Items, archivedBy)
+	if follow {
+		if wideErr != nil {
+			return wideErr
 		}
+		if len(wide) > len(keys) {
+			// Counts only: the keys found are the person's data too.
+			fmt.Fprintf(env.Out, "followed the contact's leads: %d email addresses and numbers given, %d found on them\n", len(keys), len(wide))
+		}
+		keys = wide
+	}
+	archived, err := archivedBy(keys)
+	if err != nil {
+		return err
 	}
 	var live []*v1.Lead
 	var liveRefs []archive.LiveLead
@@ -132,11 +139,15 @@ func runForget(ctx context.Context, args []string, env Env, now time.Time) error
 	for _, r := range archived {
 		erased[string(r.Lead.UID)] = true
 	}
-	linked := linkedSurvivors(list.Items, erased)
-	if len(keys) > given {
-		// Counts only: the keys found are the person's data too.
-		fmt.Fprintf(env.Out, "followed the contact's leads: %d email addresses and numbers given, %d found on them\n", given, len(keys))
+	if !follow {
+		if n, err := reachedBeyond(list.Items, wide, wideErr, erased, archivedBy); err != nil {
+			return err
+		} else if n != "" {
+			fmt.Fprintf(env.Err, "note: %s share an email address or number with these leads and are not erased; "+
+				"if they are the same person, see them with --dry-run --follow-links and erase with --follow-links\n", n)
+		}
 	}
+	linked := linkedSurvivors(list.Items, erased)
 	if dryRun {
 		fmt.Fprintf(env.Out, "would erase %d live and %d archived leads, and unlink %d other leads from them (dry run: nothing changed)\n",
 			len(live), len(archived), len(linked))

@@ -11,9 +11,9 @@ import (
 	"github.com/followup-io/followup-operator/internal/contactkey"
 )
 
-// maxForgetKeys bounds the widening: a person has a few addresses and numbers; dozens
-// mean a shared number (a switchboard, a reseller) links other people, and erasing them
-// all needs a human's look first.
+// maxForgetKeys bounds the widening (beyond the keys given): a person has a few
+// addresses and numbers; dozens mean a shared number (a switchboard, a reseller) links
+// other people, and erasing them all needs a human's look first.
 const maxForgetKeys = 20
 
 // contactClosure widens the given keys to every email address and phone number on a
@@ -48,14 +48,42 @@ func contactClosure(keys []contactkey.Key, live []v1.Lead, archived func([]conta
 		for i := range recs {
 			add(recs[i].Lead.Spec.Contact)
 		}
-		if len(out) > maxForgetKeys {
-			return nil, fmt.Errorf("the contact's leads link %d email addresses and numbers (more than %d: a shared number?); "+
-				"check with --dry-run --exact and erase with --exact", len(out), maxForgetKeys)
+		if len(out)-len(keys) > maxForgetKeys {
+			return nil, fmt.Errorf("the contact's leads link %d more email addresses and numbers (more than %d: a shared number?); "+
+				"erase without --follow-links, naming each address and number of the person", len(out)-len(keys), maxForgetKeys)
 		}
 		if len(out) == before {
 			return out, nil
 		}
 	}
+}
+
+// reachedBeyond says how many more leads the widened keys reach than the erasure does
+// ("3 more leads"), or that the widening stopped at its bound; "" when none.
+func reachedBeyond(leads []v1.Lead, wide []contactkey.Key, wideErr error, erased map[string]bool,
+	archived func([]contactkey.Key) ([]archive.Record, error)) (string, error) {
+	if wideErr != nil {
+		return fmt.Sprintf("more than %d other email addresses and numbers", maxForgetKeys), nil
+	}
+	n := 0
+	for i := range leads {
+		if !erased[string(leads[i].UID)] && contactkey.Matches(leads[i].Spec.Contact, wide) {
+			n++
+		}
+	}
+	recs, err := archived(wide)
+	if err != nil {
+		return "", err
+	}
+	for i := range recs {
+		if !erased[string(recs[i].Lead.UID)] {
+			n++
+		}
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("%d more leads", n), nil
 }
 
 // linkedSurvivors are the leads not being erased whose returning-contact link points

@@ -52,7 +52,7 @@ review the week and simulate a policy change.
                           [-o table|json|csv] [-A]
   kubectl followup status [-A] [--owner REP] [--within 1h]
   kubectl followup history (LEAD | --email X | --phone X | --company DOMAIN) [-A] [-o table|json]
-  kubectl followup forget (--email X | --phone X)... [-n NS] [--dry-run] [--exact] [--no-archive]
+  kubectl followup forget (--email X | --phone X)... [-n NS] [--dry-run] [--follow-links] [--no-archive]
   kubectl followup simulate -f DIR|FILE [-f ...] [--policy-name NAME] [--reply-rate 0.2]
                             [--quality-mix 0.5,0.3,0.2] [--seed N] [--start T] [--horizon 90d] [-o table|json]
 

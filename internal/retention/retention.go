@@ -121,10 +121,13 @@ func Decide(in Input) Decision {
 		if since != nil && in.AfterSalesLast.After(*since) {
 			since = &in.AfterSalesLast
 		}
+		// A step that is due is being sent (or waits for its retry or its template):
+		// never archived from under it, looked at again a minute on.
 		if next := in.AfterSalesNext; !next.IsZero() && since != nil && next.After(since.Add(after)) {
-			if in.Now.Before(next) {
-				return Decision{At: next, Reason: fmt.Sprintf("%s; its after-sales step is due first", in.Phase)}
-			}
+			return Decision{At: later(next, in.Now.Add(time.Minute)), Reason: fmt.Sprintf("%s; its after-sales step is due first", in.Phase)}
+		}
+		if next := in.AfterSalesNext; !next.IsZero() && !in.Now.Before(next) {
+			return Decision{At: in.Now.Add(time.Minute), Reason: fmt.Sprintf("%s; its after-sales step is due", in.Phase)}
 		}
 	case v1.PhaseFinished:
 		since, after = in.DormantSince, in.Rule.FinishedFor
@@ -139,4 +142,11 @@ func Decide(in Input) Decision {
 		return Decision{At: at, Reason: fmt.Sprintf("%s; archived %s after", in.Phase, after)}
 	}
 	return Decision{Due: true, At: at, Reason: fmt.Sprintf("%s for %s (rule %s)", in.Phase, in.Now.Sub(*since).Round(time.Second), after)}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
