@@ -47,6 +47,8 @@ echo dev-verify >"$dev/edge/whatsapp-verify-token"
 echo dev-app-secret >"$dev/edge/whatsapp-app-secret"
 # Signs the reps' action links in task and notice messages (docs/inbound.md).
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dev/edge/action-link-key"
+# Verifies the shop's signed order webhook.
+echo dev-order-secret >"$dev/edge/order-webhook-secret"
 edge="http://${EDGE_ADDR:-127.0.0.1:18082}"
 
 bin/manager --leader-elect=false \
@@ -90,10 +92,33 @@ click() {
       curl -sS -o /dev/null -w "rep: GET Meeting booked link for delta-hot -> %{http_code} (confirmation page)\n" "$url" >>"$dev/edge.log" 2>&1
       curl -sS -o /dev/null -w "rep: POST Meeting booked for delta-hot -> %{http_code}\n" -X POST "$url" >>"$dev/edge.log" 2>&1
       curl -sS -o /dev/null -w "rep: POST it again -> %{http_code} (already recorded)\n" -X POST "$url" >>"$dev/edge.log" 2>&1
+      won
       return
     fi
     sleep 1
   done
+}
+
+# Then the rep closes the deal ("Won" in the same notice) and the shop's ERP posts the
+# order's shipment and delivery to the signed order webhook: delta-hot's after-sales
+# cadence sends the confirmation, the shipping note and, 10 s after delivery, the
+# feedback request (bin/dev/receiver.log).
+won() {
+  url=$(grep -o '"Won" http[^ ]*lead=delta-hot[^ ]*' "$dev/receiver.log" 2>/dev/null | head -1 | cut -d' ' -f2 || true)
+  [[ -n "$url" ]] || return 0
+  sleep 3
+  curl -sS -o /dev/null -w "rep: POST Won for delta-hot -> %{http_code}\n" -X POST "$url" >>"$dev/edge.log" 2>&1
+  sleep 3
+  order shipped '"carrier":"DHL","tracking":"00340434161094042557",'
+  sleep 3
+  order delivered ''
+}
+order() {
+  local body="{\"id\":\"erp-$1\",\"kind\":\"$1\",\"order\":{$2\"id\":\"SO-1001\"},\"lead\":{\"name\":\"delta-hot\"}}"
+  local sig
+  sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac dev-order-secret -hex | sed 's/^.* //')
+  curl -sS -o /dev/null -w "erp: POST order $1 -> %{http_code}\n" -X POST "$edge/v1/namespaces/followup-demo/orders" \
+    -H 'Content-Type: application/json' -H "X-Followup-Signature: sha256=$sig" --data-binary "$body" >>"$dev/edge.log" 2>&1
 }
 click &
 pids+=($!)
@@ -104,7 +129,8 @@ The operator is running against a local control plane (logs: $dev/operator.log).
 Touches really go out: a loopback receiver prints each delivery ($dev/receiver.log).
 Replies and a new web lead come in through the inbound edge at $edge (token dev-token).
 The hand-off notice in the demo chat carries action buttons; the demo clicks delta-hot's
-"Meeting booked" like a rep would ($dev/edge.log).
+"Meeting booked" and then "Won" like a rep would, and posts the order's shipment and
+delivery as a shop would ($dev/edge.log): delta-hot's after-sales cadence follows.
 In another terminal:
 
   export KUBECONFIG=$kubeconfig
