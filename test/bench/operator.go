@@ -62,7 +62,7 @@ func startOperator(bin, name, kubeconfig, edgeDir, logDir string, extra []string
 		return nil, err
 	}
 	op.cmd = exec.Command(bin, args...)
-	op.cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	op.cmd.Env = append(operatorEnv(), "KUBECONFIG="+kubeconfig)
 	op.cmd.Stdout, op.cmd.Stderr = f, f
 	if err := op.cmd.Start(); err != nil {
 		_ = f.Close()
@@ -70,6 +70,20 @@ func startOperator(bin, name, kubeconfig, edgeDir, logDir string, extra []string
 	}
 	go func() { _ = op.cmd.Wait(); _ = f.Close(); close(op.done) }()
 	return op, op.waitServing(60 * time.Second)
+}
+
+// operatorEnv is this process's environment without the Go runtime's memory settings
+// and the chart's memory variable: the operator's limit is --memory-limit alone
+// (BENCH_OPERATOR_MEMORY_LIMIT), so a GOMEMLIMIT meant for the harness never reaches it.
+func operatorEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != "GOMEMLIMIT" && name != "GOGC" && name != "FOLLOWUP_MEMORY_LIMIT" {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // waitServing waits until the metrics and edge endpoints answer.
