@@ -153,6 +153,7 @@ type memory struct {
 	heapAlloc float64 // live heap just after a forced GC (go_memstats_heap_alloc_bytes)
 	rss       float64 // process_resident_memory_bytes
 	peakRSS   float64 // VmHWM from /proc: the most it ever held
+	rssFile   float64 // RssFile: the binary's pages (and other mapped files), outside GOMEMLIMIT
 }
 
 // memory forces a GC (a heap profile with gc=1 runs one) so the heap figure is live
@@ -175,6 +176,9 @@ func (op *operator) memory(ctx context.Context, leads int) (memory, error) {
 	m.rss = ss.sum("process_resident_memory_bytes", nil)
 	if kb, err := procStatusKB(op.cmd.Process.Pid, "VmHWM"); err == nil {
 		m.peakRSS = float64(kb) * 1024
+	}
+	if kb, err := procStatusKB(op.cmd.Process.Pid, "RssFile"); err == nil {
+		m.rssFile = float64(kb) * 1024
 	}
 	if kb, err := procStatusKB(op.cmd.Process.Pid, "VmRSS"); err == nil && m.rss == 0 {
 		m.rss = float64(kb) * 1024

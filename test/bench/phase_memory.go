@@ -16,7 +16,7 @@ const (
 
 func (b *bench) memoryRows(phase string, m memory) {
 	b.rep.add(phase, fmt.Sprintf("operator memory at %d leads", m.leads),
-		fmt.Sprintf("RSS %s (peak %s), live heap %s", mib(m.rss), mib(m.peakRSS), mib(m.heapAlloc)))
+		fmt.Sprintf("RSS %s (peak %s; %s of it the binary's pages), live heap %s", mib(m.rss), mib(m.peakRSS), mib(m.rssFile), mib(m.heapAlloc)))
 }
 
 // memorySlope is the cost of one more lead, from the smallest and the largest memory
