@@ -140,11 +140,15 @@ func step(what string) { fmt.Printf("%s  %s\n", time.Now().Format("15:04:05"), w
 // (as the chart passes the container's), then any extra ones, which win.
 func (b *bench) operatorArgs() []string {
 	var args []string
-	if b.cfg.memoryLimit != "" {
+	if b.hasMemoryLimit() {
 		args = append(args, "--memory-limit="+b.cfg.memoryLimit)
 	}
 	return append(args, strings.Fields(b.cfg.operatorArgs)...)
 }
+
+// hasMemoryLimit: "none" (or an empty flag) runs the operator without one; an empty
+// BENCH_ variable is ignored like any other, hence the word.
+func (b *bench) hasMemoryLimit() bool { return b.cfg.memoryLimit != "" && b.cfg.memoryLimit != "none" }
 
 func (b *bench) needsOperator() bool {
 	for _, p := range []string{"throughput", "latency", "slow", "burst", "ratelimit", "inbound", "memory"} {
@@ -180,7 +184,7 @@ func (b *bench) flagsLine() string {
 	}
 	s := fmt.Sprintf("operator defaults: --kube-api-qps=%s --kube-api-burst=%s --max-concurrent-reconciles=%s",
 		def("kube-api-qps"), def("kube-api-burst"), def("max-concurrent-reconciles"))
-	if b.cfg.memoryLimit != "" {
+	if b.hasMemoryLimit() {
 		s += " --memory-limit=" + b.cfg.memoryLimit
 	} else {
 		s += " (no memory limit)"

@@ -86,7 +86,7 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&c.operatorArgs, "operator-args", c.operatorArgs, "extra operator flags, space separated")
 	fs.StringVar(&c.memoryLimit, "operator-memory-limit", c.memoryLimit,
 		"the operator's --memory-limit (the container limit the chart would pass it; the Go soft limit is 85% of it); "+
-			"set on the operator process only, never on the control plane or this harness; empty: none")
+			"set on the operator process only, never on the control plane or this harness; none: no limit")
 	fs.StringVar(&c.out, "out", c.out, "folder for logs and profiles (default: a new temp folder)")
 	fs.BoolVar(&c.profile, "profile", c.profile, "profile the operator during the throughput and burst runs")
 	fs.DurationVar(&c.profileSlice, "profile-slice", c.profileSlice, "length of one CPU profile")
