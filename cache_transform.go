@@ -3,6 +3,8 @@ package main
 import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	toolscache "k8s.io/client-go/tools/cache"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 )
 
 // lastApplied is the annotation `kubectl apply` (client-side) keeps: a full JSON copy of
@@ -12,7 +14,8 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // trimForCache drops, before an object enters the informer cache, what no controller
 // reads: managedFields (typically a third of a lead's bytes, and a lead is the object
 // there are 100k of) and the last-applied annotation. The cache then holds less per lead
-// and every deep copy out of it is cheaper.
+// and every deep copy out of it is cheaper. A lead's repeated strings are shared besides
+// (internLead): the same values, less memory.
 //
 // It is safe because the controllers write cached objects back only through the status
 // subresource (the API server ignores metadata there) or as merge patches computed
@@ -40,6 +43,9 @@ var trimForCache toolscache.TransformFunc = func(in any) (any, error) {
 			}
 			obj.SetAnnotations(trimmed)
 		}
+	}
+	if l, ok := in.(*v1.Lead); ok {
+		internLead(l)
 	}
 	return in, nil
 }

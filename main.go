@@ -49,6 +49,8 @@ type options struct {
 	// archiveDSN is the PostgreSQL lead archive; empty: nothing is archived.
 	archiveDSN string
 	pprofAddr  string
+	// memoryLimit is the container's memory limit; the Go heap keeps under a share of it.
+	memoryLimit string
 }
 
 func main() {
@@ -81,6 +83,9 @@ func main() {
 		"PostgreSQL connection string of the lead archive (default $"+archive.EnvDSN+"; prefer the variable, from a Secret). Empty: no lead is archived.")
 	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "",
 		"Address serving net/http/pprof for profiling (docs/benchmark.md); empty or 0 disables it. Never expose it publicly.")
+	flag.StringVar(&o.memoryLimit, "memory-limit", os.Getenv(envMemoryLimit),
+		"The container's memory limit (512Mi, or bytes; default $"+envMemoryLimit+", which the chart sets from the pod's limit): "+
+			"the Go runtime's soft limit is set to 85% of it. Empty: none. An explicit GOMEMLIMIT wins.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -93,6 +98,13 @@ func main() {
 
 func run(o options) error {
 	setupLog := ctrl.Log.WithName("setup")
+	softLimit, err := applyMemoryLimit(o.memoryLimit)
+	if err != nil {
+		return err
+	}
+	if softLimit > 0 {
+		setupLog.Info("Go soft memory limit set", "containerLimit", o.memoryLimit, "softLimitBytes", softLimit)
+	}
 	scheme := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(v1.AddToScheme(scheme))

@@ -7,7 +7,10 @@ import (
 // Bounds of a lead's lists, so a lead stays small in etcd however long it lives.
 const (
 	// MaxInteractions bounds spec.interactions (entries written by hand or by GitOps).
-	MaxInteractions = 200
+	// 120, not more: with every list at its bound a lead stays under 64 KiB in etcd
+	// (make bench, size phase). Longer histories come as Interaction objects, which are
+	// folded and compacted without a bound.
+	MaxInteractions = 120
 	// MaxTouchRecords bounds status.touches.
 	MaxTouchRecords = 40
 	// MaxRecentInteractions bounds status.interactions; older entries are compacted
@@ -70,7 +73,7 @@ type LeadSpec struct {
 	// status.interactions; both count the same.
 	// +optional
 	// +listType=atomic
-	// +kubebuilder:validation:MaxItems=200
+	// +kubebuilder:validation:MaxItems=120
 	// +kubebuilder:validation:XValidation:rule="size(self) >= size(oldSelf) && oldSelf.all(i, i in self)",message="interactions are append-only: recorded entries cannot be changed or removed"
 	Interactions []InteractionEntry `json:"interactions,omitempty"`
 

@@ -266,3 +266,33 @@ func TestInteractionsAreAppendOnly(t *testing.T) {
 		t.Fatalf("stored interactions changed: %+v", got.Spec.Interactions)
 	}
 }
+
+// TestInteractionsStopAtTheirBound: spec.interactions takes MaxInteractions entries
+// (the bound that keeps the largest lead under 64 KiB, make bench) and refuses one more
+// with the API's own message; the full list stays stored.
+func TestInteractionsStopAtTheirBound(t *testing.T) {
+	ctx := context.Background()
+	l := validLead("interactions-bound")
+	for i := range v1.MaxInteractions {
+		l.Spec.Interactions = append(l.Spec.Interactions, v1.InteractionEntry{At: metav1.Now(), Kind: v1.InteractionNote,
+			ID: fmt.Sprintf("import-%03d", i)})
+	}
+	if err := apiClient(t).Create(ctx, l); err != nil {
+		t.Fatalf("%d interactions: %v", v1.MaxInteractions, err)
+	}
+	t.Cleanup(func() { _ = apiClient(t).Delete(ctx, l) })
+
+	over := l.DeepCopy()
+	over.Spec.Interactions = append(over.Spec.Interactions, v1.InteractionEntry{At: metav1.Now(), Kind: v1.InteractionNote, ID: "one-more"})
+	err := apiClient(t).Update(ctx, over)
+	if want := fmt.Sprintf("must have at most %d items", v1.MaxInteractions); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("%d interactions: want %q, got %v", v1.MaxInteractions+1, want, err)
+	}
+	var got v1.Lead
+	if err := apiClient(t).Get(ctx, client.ObjectKeyFromObject(l), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Spec.Interactions) != v1.MaxInteractions {
+		t.Fatalf("stored %d interactions, want %d", len(got.Spec.Interactions), v1.MaxInteractions)
+	}
+}

@@ -73,7 +73,7 @@ func run(ctx context.Context, cfg config) error {
 	b.step(ctx, "size", b.leadSize)
 	if b.needsOperator() {
 		step("starting the operator")
-		b.op, err = startOperator(b.opBin, "operator-a", cp.kubeconfig, b.edgeDir, b.out, strings.Fields(cfg.operatorArgs))
+		b.op, err = startOperator(b.opBin, "operator-a", cp.kubeconfig, b.edgeDir, b.out, b.operatorArgs())
 		if err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (b *bench) step(ctx context.Context, name string, fn func(context.Context) 
 		// A replica that lost its lease under load exits, as in a cluster; note it and
 		// restart it (Kubernetes would), so the remaining phases still measure something.
 		b.rep.note("the operator exited before %s (see %s); restarted", name, b.op.logPath)
-		op, err := startOperator(b.opBin, "operator-a-restarted-before-"+name, b.cp.kubeconfig, b.edgeDir, b.out, strings.Fields(b.cfg.operatorArgs))
+		op, err := startOperator(b.opBin, "operator-a-restarted-before-"+name, b.cp.kubeconfig, b.edgeDir, b.out, b.operatorArgs())
 		if err != nil {
 			b.rep.add(name, "error", err.Error())
 			return
@@ -135,6 +135,20 @@ func (b *bench) step(ctx context.Context, name string, fn func(context.Context) 
 }
 
 func step(what string) { fmt.Printf("%s  %s\n", time.Now().Format("15:04:05"), what) }
+
+// operatorArgs are the operator's flags beyond the chart's defaults: its memory limit
+// (as the chart passes the container's), then any extra ones, which win.
+func (b *bench) operatorArgs() []string {
+	var args []string
+	if b.hasMemoryLimit() {
+		args = append(args, "--memory-limit="+b.cfg.memoryLimit)
+	}
+	return append(args, strings.Fields(b.cfg.operatorArgs)...)
+}
+
+// hasMemoryLimit: "none" (or an empty flag) runs the operator without one; an empty
+// BENCH_ variable is ignored like any other, hence the word.
+func (b *bench) hasMemoryLimit() bool { return b.cfg.memoryLimit != "" && b.cfg.memoryLimit != "none" }
 
 func (b *bench) needsOperator() bool {
 	for _, p := range []string{"throughput", "latency", "slow", "burst", "ratelimit", "inbound", "memory"} {
@@ -170,6 +184,11 @@ func (b *bench) flagsLine() string {
 	}
 	s := fmt.Sprintf("operator defaults: --kube-api-qps=%s --kube-api-burst=%s --max-concurrent-reconciles=%s",
 		def("kube-api-qps"), def("kube-api-burst"), def("max-concurrent-reconciles"))
+	if b.hasMemoryLimit() {
+		s += " --memory-limit=" + b.cfg.memoryLimit
+	} else {
+		s += " (no memory limit)"
+	}
 	if b.cfg.operatorArgs != "" {
 		s += "; overridden: " + b.cfg.operatorArgs
 	}

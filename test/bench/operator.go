@@ -62,7 +62,7 @@ func startOperator(bin, name, kubeconfig, edgeDir, logDir string, extra []string
 		return nil, err
 	}
 	op.cmd = exec.Command(bin, args...)
-	op.cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	op.cmd.Env = append(operatorEnv(), "KUBECONFIG="+kubeconfig)
 	op.cmd.Stdout, op.cmd.Stderr = f, f
 	if err := op.cmd.Start(); err != nil {
 		_ = f.Close()
@@ -70,6 +70,20 @@ func startOperator(bin, name, kubeconfig, edgeDir, logDir string, extra []string
 	}
 	go func() { _ = op.cmd.Wait(); _ = f.Close(); close(op.done) }()
 	return op, op.waitServing(60 * time.Second)
+}
+
+// operatorEnv is this process's environment without the Go runtime's memory settings
+// and the chart's memory variable: the operator's limit is --memory-limit alone
+// (BENCH_OPERATOR_MEMORY_LIMIT), so a GOMEMLIMIT meant for the harness never reaches it.
+func operatorEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != "GOMEMLIMIT" && name != "GOGC" && name != "FOLLOWUP_MEMORY_LIMIT" {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // waitServing waits until the metrics and edge endpoints answer.
@@ -139,6 +153,7 @@ type memory struct {
 	heapAlloc float64 // live heap just after a forced GC (go_memstats_heap_alloc_bytes)
 	rss       float64 // process_resident_memory_bytes
 	peakRSS   float64 // VmHWM from /proc: the most it ever held
+	rssFile   float64 // RssFile: the binary's pages (and other mapped files), outside GOMEMLIMIT
 }
 
 // memory forces a GC (a heap profile with gc=1 runs one) so the heap figure is live
@@ -161,6 +176,9 @@ func (op *operator) memory(ctx context.Context, leads int) (memory, error) {
 	m.rss = ss.sum("process_resident_memory_bytes", nil)
 	if kb, err := procStatusKB(op.cmd.Process.Pid, "VmHWM"); err == nil {
 		m.peakRSS = float64(kb) * 1024
+	}
+	if kb, err := procStatusKB(op.cmd.Process.Pid, "RssFile"); err == nil {
+		m.rssFile = float64(kb) * 1024
 	}
 	if kb, err := procStatusKB(op.cmd.Process.Pid, "VmRSS"); err == nil && m.rss == 0 {
 		m.rss = float64(kb) * 1024

@@ -18,13 +18,14 @@ type opStats struct {
 	clientRequests      float64
 	reconcileCount      float64
 	workers             float64 // max concurrent lead reconciles
+	gcCycles            float64
 }
 
 func (b *bench) opStats(ctx context.Context) opStats {
 	ss, err := b.op.metrics(ctx, "process_cpu_seconds_total", "controller_runtime_reconcile_total",
 		"controller_runtime_reconcile_time_seconds_sum", "controller_runtime_reconcile_time_seconds_count",
 		"workqueue_queue_duration_seconds_sum", "workqueue_queue_duration_seconds_count", "rest_client_requests_total",
-		"controller_runtime_max_concurrent_reconciles")
+		"controller_runtime_max_concurrent_reconciles", "go_gc_duration_seconds_count")
 	if err != nil {
 		return opStats{at: time.Now()}
 	}
@@ -38,6 +39,7 @@ func (b *bench) opStats(ctx context.Context) opStats {
 		queueObs:       ss.sum("workqueue_queue_duration_seconds_count", map[string]string{"name": "lead"}),
 		clientRequests: ss.sum("rest_client_requests_total", nil),
 		workers:        ss.sum("controller_runtime_max_concurrent_reconciles", lead),
+		gcCycles:       ss.sum("go_gc_duration_seconds_count", nil),
 	}
 }
 
@@ -48,7 +50,8 @@ func (b *bench) opStatsRows(phase string, from, to opStats, touches int) {
 		return
 	}
 	cpu := to.cpu - from.cpu
-	b.rep.add(phase, "operator CPU", fmt.Sprintf("%.1f s in %.0f s (%.0f%% of one core)", cpu, wall, 100*cpu/wall))
+	b.rep.add(phase, "operator CPU", fmt.Sprintf("%.1f s in %.0f s (%.0f%% of one core; %.0f garbage collections)",
+		cpu, wall, 100*cpu/wall, to.gcCycles-from.gcCycles))
 	n := to.reconcileCount - from.reconcileCount
 	if n > 0 {
 		avg := time.Duration((to.reconcileSecs - from.reconcileSecs) / n * float64(time.Second))

@@ -31,8 +31,8 @@ var (
 // managedFields grow as in life), and reads their stored size:
 //   - 40 touches and 200 interactions recorded through Interaction objects: the status
 //     keeps the latest 60, the rest are compacted into counts and 60 ids;
-//   - 40 touches and 200 interactions in spec.interactions (imported, or recorded before
-//     lifecycle v2);
+//   - 40 touches and spec.interactions full (MaxInteractions entries: imported, or
+//     recorded before lifecycle v2);
 //   - every list at its API bound at once: the largest lead the API accepts.
 func (b *bench) leadSize(ctx context.Context) error {
 	const ns = "bench-size"
@@ -46,7 +46,7 @@ func (b *bench) leadSize(ctx context.Context) error {
 		spec, status, full bool
 	}{
 		{"status", "after 40 touches + 200 interactions via Interaction objects", false, true, false},
-		{"spec", "after 40 touches + 200 interactions in spec.interactions", true, false, false},
+		{"spec", fmt.Sprintf("after 40 touches + %d interactions in spec.interactions (its bound)", v1.MaxInteractions), true, false, false},
 		{"bound", "every list at its API bound (the largest lead possible)", true, true, true},
 	}
 	for i, cs := range cases {
@@ -86,7 +86,7 @@ func (b *bench) leadSize(ctx context.Context) error {
 	return clearLeads(ctx, c, ns)
 }
 
-// appendSpecInteractions appends 200 interactions, ten per write as a busy webhook
+// appendSpecInteractions appends MaxInteractions interactions, ten per write as a busy webhook
 // would (the list is atomic: managedFields hold one entry for it however it grew).
 func appendSpecInteractions(ctx context.Context, c client.Client, l *v1.Lead, at metav1.Time) error {
 	for i := range v1.MaxInteractions {

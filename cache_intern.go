@@ -1,0 +1,140 @@
+package main
+
+import (
+	"sync"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+)
+
+// Interning: every lead decoded from a watch carries its own copy of strings that are
+// the same across thousands of leads (the namespace, label values, condition types,
+// reasons and messages, the policy, step, channel and template names). internLead points
+// those fields of a cached lead at one shared copy. Values are unchanged, nothing is
+// dropped, so whatever reads or writes the cached lead back sees exactly what was
+// decoded; only the memory behind equal strings is shared.
+//
+// Only low-cardinality fields are interned, never contact data or ids, and the pool is
+// bounded: when full it is emptied and fills again.
+
+const (
+	internMaxEntries = 1 << 16
+	internMaxLen     = 256
+)
+
+type internPool struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+var pool = &internPool{m: map[string]string{}}
+
+func (p *internPool) str(s string) string {
+	if s == "" || len(s) > internMaxLen {
+		return s
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.m[s]; ok {
+		return c
+	}
+	if len(p.m) >= internMaxEntries {
+		// Full (deadlines in messages are many): start over. Leads keep the copies they
+		// point at; new ones share anew.
+		clear(p.m)
+	}
+	p.m[s] = s
+	return s
+}
+
+func intern[S ~string](s *S) {
+	*s = S(pool.str(string(*s)))
+}
+
+func internConditions(cs []metav1.Condition) {
+	for i := range cs {
+		intern(&cs[i].Type)
+		intern(&cs[i].Reason)
+		intern(&cs[i].Message)
+		intern(&cs[i].Status)
+	}
+}
+
+// internMeta interns the namespace and the labels (keys and values) of any object.
+func internMeta(o metav1.Object) {
+	o.SetNamespace(pool.str(o.GetNamespace()))
+	if ls := o.GetLabels(); len(ls) > 0 {
+		shared := make(map[string]string, len(ls))
+		for k, v := range ls {
+			shared[pool.str(k)] = pool.str(v)
+		}
+		o.SetLabels(shared)
+	}
+}
+
+// internLead interns the repeated strings of a lead's spec and status.
+func internLead(l *v1.Lead) {
+	internMeta(l)
+	s := &l.Spec
+	intern(&s.Tier)
+	intern(&s.Product)
+	intern(&s.Owner)
+	intern(&s.Policy)
+	intern(&s.Contact.Country)
+	intern(&s.Contact.Language)
+	intern(&s.Contact.TimeZone)
+	intern(&s.Source.Campaign)
+	intern(&s.Source.AdGroup)
+	intern(&s.Source.Keyword)
+	intern(&s.Source.Region)
+	intern(&s.Source.Form)
+	if s.Value != nil {
+		intern(&s.Value.Currency)
+	}
+	for i := range s.Interactions {
+		internInteraction(&s.Interactions[i])
+	}
+
+	st := &l.Status
+	internConditions(st.Conditions)
+	intern(&st.Phase)
+	intern(&st.Stage)
+	intern(&st.Policy)
+	intern(&st.StepsRevision)
+	intern(&st.Owner)
+	for i := range st.Touches {
+		t := &st.Touches[i]
+		intern(&t.Step)
+		intern(&t.Channel)
+		intern(&t.Template)
+		intern(&t.Variant)
+		intern(&t.Language)
+		intern(&t.Result)
+		intern(&t.PerformedBy)
+		intern(&t.Message)
+		for j := range t.FailedChannels {
+			intern(&t.FailedChannels[j])
+		}
+	}
+	intern(&st.FirstResponse.State)
+	intern(&st.FirstResponse.Summary)
+	intern(&st.FirstResponse.Clock)
+	for i := range st.Interactions {
+		internInteraction(&st.Interactions[i])
+	}
+	for i := range st.Notices {
+		n := &st.Notices[i]
+		intern(&n.Reason)
+		intern(&n.Recipient)
+		intern(&n.Channel)
+		intern(&n.Result)
+	}
+}
+
+func internInteraction(e *v1.InteractionEntry) {
+	intern(&e.Kind)
+	intern(&e.Medium)
+	intern(&e.Direction)
+	intern(&e.By)
+}
