@@ -191,6 +191,33 @@ func TestChannelCountersSurviveARestart(t *testing.T) {
 	}
 }
 
+// TestChannelCountsASendWhoseResultLandsLate: a touch performed at 09:00 whose result
+// write lands at 09:05 (a conflict, a slow API server), after a flush moved the
+// watermark past 09:00, is still counted: a send seen by the running process counts at
+// the time it is seen.
+func TestChannelCountsASendWhoseResultLandsLate(t *testing.T) {
+	ns := newNamespace(t)
+	start := mustTime("2026-11-16T09:00:00Z")
+	r, clk := newChannelReconciler(start)
+	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
+	if err := k8s.Create(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	reconcileChannel(t, r, ch)
+	r.Stats.Handler().OnUpdate(sentLead(ns, "a"), sentLead(ns, "a", start))
+	clk.Step(3 * time.Minute)
+	if _, got := reconcileChannel(t, r, ch); got.Status.Sends != 1 || got.Status.CountedThrough == nil || !got.Status.CountedThrough.After(start) {
+		t.Fatalf("first flush: %+v", got.Status)
+	}
+	clk.Step(2 * time.Minute)
+	r.Stats.Handler().OnUpdate(sentLead(ns, "late"), sentLead(ns, "late", start)) // performed 09:00, seen 09:05
+	clk.Step(2 * time.Minute)
+	if _, got := reconcileChannel(t, r, ch); got.Status.Sends != 2 {
+		t.Errorf("sends %d, want 2: the late result was dropped behind the watermark", got.Status.Sends)
+	}
+}
+
 func chanCond(ch *v1.Channel, typ string) string {
 	c := condition(ch.Status.Conditions, typ)
 	if c == nil {

@@ -83,7 +83,16 @@ func (s *ChannelStats) count(l, prev *v1.Lead) {
 	for _, t := range l.Status.Touches {
 		p, known := was[t.Key]
 		if t.Result == v1.TouchSent && t.PerformedAt != nil && (!known || p.Result != v1.TouchSent) && t.Channel != "" {
-			s.add(l.Namespace, t.Channel, t.PerformedAt.Time, true, "")
+			// Seen becoming sent in this process: counted at the time it is seen. The
+			// result write can land long after performedAt (a conflict, a slow API
+			// server), and a watermark already past performedAt would drop it. On the
+			// informer's first sight (a restart) performedAt against the watermark is
+			// all there is to tell what the previous process counted.
+			at := t.PerformedAt.Time
+			if prev != nil && now.After(at) {
+				at = now
+			}
+			s.add(l.Namespace, t.Channel, at, true, "")
 		}
 		if !known {
 			continue

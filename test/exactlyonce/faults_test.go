@@ -153,7 +153,7 @@ func runFaults(t *testing.T, cfg faultConfig) faultReport {
 	op := &testenv.Process{Bin: testenv.BuildOperator(t, dir), LogPath: filepath.Join(dir, "operator.log"),
 		Env: []string{"KUBECONFIG=" + kubeconfig},
 		Args: []string{"--leader-elect=false", "--metrics-bind-address=0", "--health-probe-bind-address=0",
-			"--edge-bind-address=0", "--channel-count-settle=1s", "--max-concurrent-reconciles=8", "--kube-api-qps=200", "--kube-api-burst=400"}}
+			"--edge-bind-address=0", "--channel-count-settle=5s", "--max-concurrent-reconciles=8", "--kube-api-qps=200", "--kube-api-burst=400"}}
 
 	rc := &flakyReceiver{rng: rand.New(rand.NewPCG(42, 7)), failRate: cfg.FailRate, accepted: map[string]int{},
 		byTouch: map[string]map[string]bool{}}
