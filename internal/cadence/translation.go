@@ -27,7 +27,9 @@ func PolicyLanguage(p *v1.FollowUpPolicySpec) string {
 
 // Translation is the translation of a template a lead gets: its key in the template's
 // translations, or "" for the template's default text. missing is true when the lead
-// reads a language other than the policy's and the template has no translation for it.
+// reads a language other than the policy's, the policy translates (some template has a
+// translation) and this template has none for it. A policy written in one language on
+// purpose has nothing missing: every lead would otherwise carry a warning.
 func Translation(p *v1.FollowUpPolicySpec, template, lang string) (key string, missing bool) {
 	if lang == "" || template == "" || templates.BaseLanguage(lang) == templates.BaseLanguage(PolicyLanguage(p)) {
 		return "", false
@@ -44,7 +46,17 @@ func Translation(p *v1.FollowUpPolicySpec, template, lang string) (key string, m
 	if k, ok := templates.PickTranslation(lang, keys); ok {
 		return k, false
 	}
-	return "", true
+	return "", translates(p)
+}
+
+// translates says whether any template of the policy has a translation.
+func translates(p *v1.FollowUpPolicySpec) bool {
+	for _, t := range p.Templates {
+		if len(t.Translations) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // chooseLanguage records on a new touch the translation it is sent in.
@@ -61,10 +73,13 @@ func setTranslationMissing(st *v1.LeadStatus, gen int64, p *v1.FollowUpPolicySpe
 	lang := LeadLanguage(l)
 	for i := len(st.Touches) - 1; i >= 0; i-- {
 		rec := st.Touches[i]
-		if rec.Template == "" {
+		// A touch counts once it went out (or failed): the condition, and its event, then
+		// come with the touch's own result, one event per touch rather than two.
+		if rec.Template == "" || rec.Result == v1.TouchPending {
 			continue
 		}
-		if rec.Language != "" || lang == "" || templates.BaseLanguage(lang) == templates.BaseLanguage(PolicyLanguage(p)) {
+		if rec.Language != "" || lang == "" || templates.BaseLanguage(lang) == templates.BaseLanguage(PolicyLanguage(p)) ||
+			!translates(p) {
 			break
 		}
 		if _, defined := p.Templates[rec.Template]; !defined {

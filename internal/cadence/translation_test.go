@@ -72,6 +72,13 @@ func TestTouchLanguageAndMissingTranslation(t *testing.T) {
 	if res.Touch == nil || res.Touch.Record.Language != "" {
 		t.Fatalf("touch %+v, want the default text", res.Touch)
 	}
+	if c := meta.FindStatusCondition(res.Status.Conditions, v1.ConditionTranslationMissing); c != nil {
+		t.Fatalf("the condition before the touch went out: %+v", c)
+	}
+	// Sent: the condition comes with the touch's result, in the touch's one event.
+	_ = before
+	mid := fr.Status.DeepCopy()
+	res = send(t, in, res, Sent, "")
 	c := meta.FindStatusCondition(res.Status.Conditions, v1.ConditionTranslationMissing)
 	if c == nil || c.Status != "True" || c.Reason != v1.ReasonNoTranslation || !strings.Contains(c.Message, "template intro has no fr translation") {
 		t.Fatalf("condition %+v", c)
@@ -79,27 +86,27 @@ func TestTouchLanguageAndMissingTranslation(t *testing.T) {
 	if strings.Contains(c.Message, "Hanna") || strings.Contains(c.Message, "@") {
 		t.Errorf("personal data in %q", c.Message)
 	}
-	ev := Announce(before, &res.Status)
-	if ev == nil || ev.Reason != v1.EventTranslationMissing {
-		t.Fatalf("event %+v", ev)
+	ev := Announce(mid, &res.Status)
+	if ev == nil || ev.Reason != v1.EventTranslationMissing || !strings.Contains(ev.Message, "sent via") {
+		t.Fatalf("event %+v: want one event saying both", ev)
 	}
-	// Sent, then the next touch (catalog, no fr either): the condition stays, no new event.
-	mid := fr.Status.DeepCopy()
-	res = send(t, in, res, Sent, "")
-	if ev := Announce(mid, &res.Status); ev != nil && ev.Reason == v1.EventTranslationMissing || ev != nil && strings.Contains(ev.Message, "translation") {
-		t.Errorf("a second event: %+v", ev)
-	}
+	// The next touch (catalog, no fr either): the condition stays, no event about it.
 	in.Now = at("2026-11-25T09:00:00Z")
 	mid = fr.Status.DeepCopy()
 	res = decide(t, in)
 	if res.Touch == nil || res.Touch.Record.Step != "send-catalog" {
 		t.Fatalf("touch %+v", res.Touch)
 	}
+	if ev := Announce(mid, &res.Status); ev != nil && strings.Contains(ev.Message, "translation") {
+		t.Errorf("the condition held, yet an event at the intent: %+v", ev)
+	}
+	mid = fr.Status.DeepCopy()
+	res = send(t, in, res, Sent, "")
 	if c := meta.FindStatusCondition(res.Status.Conditions, v1.ConditionTranslationMissing); c == nil || !strings.Contains(c.Message, "template catalog") {
 		t.Errorf("condition %+v", c)
 	}
-	if ev := Announce(mid, &res.Status); ev != nil && strings.Contains(ev.Message, "translation") {
-		t.Errorf("the condition held, yet an event: %+v", ev)
+	if ev := Announce(mid, &res.Status); ev == nil || ev.Reason == v1.EventTranslationMissing {
+		t.Errorf("the condition held: the touch's event, not a translation one: %+v", ev)
 	}
 
 	// Once a translation is added, the next touch carries it and the condition goes.
@@ -108,11 +115,30 @@ func TestTouchLanguageAndMissingTranslation(t *testing.T) {
 	fr2.Spec.Contact.Country = "FR"
 	fr2.Status = *fr.Status.DeepCopy()
 	fr2.Status.Touches = fr2.Status.Touches[:1]
-	res = decide(t, input(fr2, p, at("2026-11-25T09:00:00Z")))
+	in2 := input(fr2, p, at("2026-11-25T09:00:00Z"))
+	res = decide(t, in2)
 	if res.Touch == nil || res.Touch.Record.Language != "fr" {
 		t.Fatalf("touch %+v", res.Touch)
 	}
+	res = send(t, in2, res, Sent, "")
 	if meta.FindStatusCondition(res.Status.Conditions, v1.ConditionTranslationMissing) != nil {
 		t.Error("the condition stayed after a translated touch")
+	}
+}
+
+// TestAOneLanguagePolicyMissesNothing: a policy with no translations at all is written
+// in one language on purpose: a German lead gets it with no condition and no warning.
+func TestAOneLanguagePolicyMissesNothing(t *testing.T) {
+	p := translated()
+	for k, tmpl := range p.Templates {
+		tmpl.Translations = nil
+		p.Templates[k] = tmpl
+	}
+	de := lead("Europe/Berlin", "high", "2026-11-23T10:00:00Z")
+	de.Spec.Contact.Country = "DE"
+	in := input(de, p, at("2026-11-23T10:00:00Z"))
+	res := send(t, in, decide(t, in), Sent, "")
+	if c := meta.FindStatusCondition(res.Status.Conditions, v1.ConditionTranslationMissing); c != nil {
+		t.Errorf("TranslationMissing on a one-language policy: %+v", c)
 	}
 }
