@@ -23,6 +23,17 @@ func newChannelReconciler(start time.Time) (*controllers.ChannelReconciler, *tes
 		Stats: controllers.NewChannelStats(clk), Clock: clk}, clk
 }
 
+// hookChannel creates the webhook channel "hook" the counter tests count sends of.
+func hookChannel(t *testing.T, ns string) *v1.Channel {
+	t.Helper()
+	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
+	if err := k8s.Create(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+	return ch
+}
+
 func reconcileChannel(t *testing.T, r *controllers.ChannelReconciler, ch *v1.Channel) (ctrl.Result, *v1.Channel) {
 	t.Helper()
 	res, err := r.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(ch)})
@@ -114,11 +125,7 @@ func TestChannelCountersAreFlushedInBatches(t *testing.T) {
 	ns := newNamespace(t)
 	start := mustTime("2026-11-16T09:00:00Z")
 	r, clk := newChannelReconciler(start)
-	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
-		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
-	if err := k8s.Create(context.Background(), ch); err != nil {
-		t.Fatal(err)
-	}
+	ch := hookChannel(t, ns)
 	_, got := reconcileChannel(t, r, ch)
 	rv := got.ResourceVersion
 
@@ -160,11 +167,7 @@ func TestChannelCountersSurviveARestart(t *testing.T) {
 	ns := newNamespace(t)
 	start := mustTime("2026-11-16T09:00:00Z")
 	r, clk := newChannelReconciler(start)
-	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
-		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
-	if err := k8s.Create(context.Background(), ch); err != nil {
-		t.Fatal(err)
-	}
+	ch := hookChannel(t, ns)
 	reconcileChannel(t, r, ch)
 	// Five sends at 09:00, written at 09:02.
 	lead := sentLead(ns, "a", start, start, start, start, start)
@@ -199,11 +202,7 @@ func TestChannelCountsASendWhoseResultLandsLate(t *testing.T) {
 	ns := newNamespace(t)
 	start := mustTime("2026-11-16T09:00:00Z")
 	r, clk := newChannelReconciler(start)
-	ch := &v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
-		Webhook: &v1.WebhookChannel{URL: "http://127.0.0.1:1/x"}}}
-	if err := k8s.Create(context.Background(), ch); err != nil {
-		t.Fatal(err)
-	}
+	ch := hookChannel(t, ns)
 	reconcileChannel(t, r, ch)
 	r.Stats.Handler().OnUpdate(sentLead(ns, "a"), sentLead(ns, "a", start))
 	clk.Step(3 * time.Minute)

@@ -1,7 +1,6 @@
 package archive_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -14,13 +13,13 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/archive/archivetest"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
 var (
-	pg      *testenv.Postgres
-	pgErr   error
-	dbCount atomic.Int32
+	pg    *testenv.Postgres
+	pgErr error
 )
 
 // TestMain starts one real PostgreSQL server for the package; each test gets its own
@@ -35,25 +34,7 @@ func TestMain(m *testing.M) {
 }
 
 // newStore opens a fresh, migrated archive in its own database.
-func newStore(t *testing.T) (*archive.Store, string) {
-	t.Helper()
-	if pgErr != nil {
-		testenv.SkipOrFailWithoutPostgres(t, pgErr)
-	}
-	dsn, err := pg.CreateDatabase(fmt.Sprintf("archive_%d", dbCount.Add(1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := archive.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s, dsn
-}
+func newStore(t *testing.T) (*archive.Store, string) { return archivetest.New(t, pg, pgErr) }
 
 var t0 = time.Date(2026, 2, 2, 9, 0, 0, 0, time.UTC)
 

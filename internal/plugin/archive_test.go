@@ -17,6 +17,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/archive/archivetest"
 	"github.com/followup-io/followup-operator/internal/history"
 	"github.com/followup-io/followup-operator/internal/plugin"
 	"github.com/followup-io/followup-operator/internal/testenv"
@@ -110,21 +111,7 @@ func newNS(t *testing.T, name string) string {
 // real PostgreSQL archive.
 func TestArchiveCommands(t *testing.T) {
 	pg := testenv.PostgresFor(t)
-	db := 0
-	newStore := func(t *testing.T) (*archive.Store, string) {
-		t.Helper()
-		db++
-		dsn, err := pg.CreateDatabase(fmt.Sprintf("plugin_%d", db))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := archive.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		return s, dsn
-	}
+	newStore := func(t *testing.T) (*archive.Store, string) { return archivetest.New(t, pg, nil) }
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 	t.Run("history", func(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/archive/archivetest"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
 
@@ -31,7 +31,6 @@ var (
 	k8s   client.Client
 	pg    *testenv.Postgres
 	pgErr error
-	dbSeq atomic.Int32
 )
 
 func TestMain(m *testing.M) {
@@ -53,25 +52,7 @@ func TestMain(m *testing.M) {
 }
 
 // newArchive is a migrated archive in a database of its own.
-func newArchive(t *testing.T) (*archive.Store, string) {
-	t.Helper()
-	if pgErr != nil {
-		testenv.SkipOrFailWithoutPostgres(t, pgErr)
-	}
-	dsn, err := pg.CreateDatabase(fmt.Sprintf("e2e_%d", dbSeq.Add(1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := archive.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s, dsn
-}
+func newArchive(t *testing.T) (*archive.Store, string) { return archivetest.New(t, pg, pgErr) }
 
 func newNamespace(t *testing.T) string {
 	t.Helper()
