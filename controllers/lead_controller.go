@@ -25,6 +25,7 @@ import (
 const (
 	blockedRetry  = 30 * time.Second
 	conflictRetry = 200 * time.Millisecond
+	staleRetry    = 100 * time.Millisecond
 )
 
 // LeadReconciler moves leads through their cadence. It only does I/O: get the lead,
@@ -49,6 +50,9 @@ type LeadReconciler struct {
 	// reading through Client).
 	Revisions *PolicyRevisions
 	revsOnce  sync.Once
+	// superseded holds, per lead, the resourceVersion this controller's last status
+	// write replaced: a cache still serving it is behind that write.
+	superseded sync.Map
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
@@ -63,11 +67,20 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	if err := r.Get(ctx, req.NamespacedName, &l); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.newContacts.Delete(req.NamespacedName)
+			r.superseded.Delete(req.NamespacedName)
 		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	if !l.DeletionTimestamp.IsZero() {
 		return reconcile.Result{}, nil
+	}
+	if rv, ok := r.superseded.Load(req.NamespacedName); ok {
+		if rv == l.ResourceVersion {
+			// The cache has not seen this controller's last write yet: acting on it
+			// would only plan what that write settled and conflict.
+			return reconcile.Result{RequeueAfter: staleRetry}, nil
+		}
+		r.superseded.Delete(req.NamespacedName)
 	}
 	read := l.Status.DeepCopy()
 	var policy *v1.FollowUpPolicy
@@ -100,15 +113,15 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	var res cadence.Result
 	for pass := 0; pass < maxInlinePasses; pass++ {
 		written := r.applyOutcomes(&l, g)
-		var reservations []*Reservation
-		in := r.input(&l, g, now, written, &reservations)
+		var taken held
+		in := r.input(ctx, &l, g, now, written, &taken)
 		if res, err = cadence.Transition(in); err != nil {
-			release(reservations)
+			taken.release()
 			return r.block(ctx, &l, v1.ReasonInvalidTimeZone, err.Error())
 		}
 		l.Status = res.Status
 		if err := r.writeStatus(ctx, &l, before, labels); err != nil {
-			release(reservations)
+			taken.release()
 			l.Status = *before
 			if apierrors.IsConflict(err) {
 				// A newer lead is on its way; outcomes wait for its reconcile.
@@ -133,9 +146,9 @@ const maxInlinePasses = 8
 
 // input is the transition's input for the lead: the gathered objects, the time, what
 // is in flight (not the sends whose outcome was just applied: those are settled, and a
-// retry or the next step is the engine's to plan), and a rep picker that reserves the
-// rep's slot.
-func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, applied []string, reservations *[]*Reservation) cadence.Input {
+// retry or the next step is the engine's to plan), a rep picker that reserves the
+// rep's slot, and the channels' rate-limit slots, reserved the same way.
+func (r *LeadReconciler) input(ctx context.Context, l *v1.Lead, g *gather.Gathered, now time.Time, applied []string, taken *held) cadence.Input {
 	settled := make(map[string]bool, len(applied))
 	for _, k := range applied {
 		settled[k] = true
@@ -149,17 +162,40 @@ func (r *LeadReconciler) input(l *v1.Lead, g *gather.Gathered, now time.Time, ap
 			Pick: func(exclude string) (string, bool) {
 				rep, res, ok := r.Loads.Take(key, c, exclude)
 				if ok {
-					*reservations = append(*reservations, res)
+					taken.reps = append(taken.reps, res)
 				}
 				return rep, ok
 			}}
 	}
+	if s, ok := r.Dispatcher.(dispatch.Slots); ok {
+		taken.slots = s
+		in.Slot = func(channel, key string) time.Time {
+			wait, fresh := s.Reserve(ctx, l.Namespace, channel, key)
+			if fresh {
+				taken.keys = append(taken.keys, key)
+			}
+			if wait <= 0 {
+				return time.Time{}
+			}
+			return now.Add(wait).Truncate(time.Second).Add(time.Second) // the reconcile at the slot finds it free
+		}
+	}
 	return in
 }
 
-func release(rs []*Reservation) {
-	for i := len(rs) - 1; i >= 0; i-- {
-		rs[i].Release()
+// held is what a transition reserved: given back when its write does not land.
+type held struct {
+	reps  []*Reservation
+	slots dispatch.Slots
+	keys  []string
+}
+
+func (h *held) release() {
+	for i := len(h.reps) - 1; i >= 0; i-- {
+		h.reps[i].Release()
+	}
+	for _, k := range h.keys {
+		h.slots.Release(k)
 	}
 }
 
@@ -215,9 +251,11 @@ func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1
 	if equality.Semantic.DeepEqual(before, &l.Status) {
 		return nil
 	}
+	read := l.ResourceVersion
 	if err := r.Status().Update(ctx, l); err != nil {
 		return err
 	}
+	r.superseded.Store(client.ObjectKeyFromObject(l), read)
 	recordMetrics(l, labels, before, &l.Status)
 	return nil
 }

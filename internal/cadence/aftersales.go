@@ -124,7 +124,7 @@ func (t *transition) afterSales() *Touch {
 		as.Touches = append(as.Touches, rec)
 		if touch := t.retry(&as.Touches[len(as.Touches)-1], *next); touch != nil {
 			touch.Retry, touch.AfterSales = false, true
-			return touch
+			return t.awaitSlot(&as.Touches[len(as.Touches)-1], touch, &as.NextTouchAt)
 		}
 	}
 	return nil
@@ -193,7 +193,7 @@ func (t *transition) afterSalesOpen(as *v1.AfterSalesStatus, p *v1.FollowUpPolic
 		}
 		if touch := t.retry(rec, step); touch != nil {
 			touch.AfterSales = true
-			return touch, true
+			return t.awaitSlot(rec, touch, &as.NextTouchAt), true
 		}
 	}
 	return nil, false

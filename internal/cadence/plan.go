@@ -29,6 +29,9 @@ func (t *transition) plan() *Touch {
 			case v1.TouchPending:
 				t.position(v1.PhaseInCadence, round, idx, steps)
 				st.NextTouchAt = metaTime(last.Due.Time)
+				if at := last.NextAttemptAt; at != nil {
+					st.NextTouchAt = metaTime(at.Time) // a retry or a rate-limit slot: when this attempt is due
+				}
 				if t.inFlight(last.Key) {
 					return nil // its outcome wakes the lead
 				}
@@ -44,7 +47,7 @@ func (t *transition) plan() *Touch {
 					return nil // held with its key until Meta approves the template again
 				}
 				if touch := t.retry(last, step); touch != nil {
-					return touch
+					return t.awaitSlot(last, touch, &st.NextTouchAt)
 				}
 				continue // failed on every channel: the cadence moves on
 			case v1.TouchTaskAssigned:
@@ -130,7 +133,7 @@ func (t *transition) plan() *Touch {
 		st.Touches = append(st.Touches, rec)
 		if touch := t.retry(&st.Touches[len(st.Touches)-1], step); touch != nil {
 			touch.Retry = false
-			return touch
+			return t.awaitSlot(&st.Touches[len(st.Touches)-1], touch, &st.NextTouchAt)
 		}
 	}
 	return nil

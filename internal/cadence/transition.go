@@ -27,6 +27,10 @@ type Input struct {
 	// InFlight says whether a touch or notice key is being sent right now; such work is
 	// waiting for its outcome, not due again. Nil: nothing is in flight.
 	InFlight func(key string) bool
+	// Slot is when the channel's rate limit lets the touch with the key go (the caller
+	// reserves that slot); zero, or a nil Slot: now. A later slot becomes the intent's
+	// next attempt, so a backlog waits in status, not in flight.
+	Slot func(channel, key string) time.Time
 	// Colleagues are the other leads of the lead's company in the namespace, for the
 	// policy's sameCompany rule; the caller looks them up only when the rule is on.
 	Colleagues []Colleague
@@ -132,6 +136,9 @@ type transition struct {
 	// away is when an out-of-office or same-company pause ends; zero when there is
 	// none now.
 	away time.Time
+	// queued: a touch waits for its channel's rate-limit slot (awaitSlot); the lead
+	// shows it as being sent, so the send at the slot changes nothing but the result.
+	queued bool
 	// companyHeld: a colleague's answer decided the phase (Paused or Stopped).
 	companyHeld bool
 	// held is the step its WhatsApp template holds, if any (templatehold.go).
@@ -187,7 +194,7 @@ func Transition(in Input) (Result, error) {
 		st.Stage = afterSalesStage(st.AfterSales)
 	}
 	t.markHeld()
-	busy := touch != nil || len(due) > 0 || t.anyInFlight()
+	busy := touch != nil || len(due) > 0 || t.queued || t.anyInFlight()
 	setConditions(st, in.Lead.Generation, t.sla, t.deliveryReason, t.deliveryProblem, t.finishedNote, in.Reps, busy)
 	setValid(st, in.Lead.Generation, leadProblems(in.Lead, in.Policy))
 	setTranslationMissing(st, in.Lead.Generation, in.Policy, in.Lead)

@@ -87,3 +87,16 @@ type Dispatcher interface {
 	Dispatch(ctx context.Context, d Delivery) Result
 	Notify(ctx context.Context, n Notice) Result
 }
+
+// Slots is implemented by a Dispatcher whose channels are rate limited: a touch can
+// reserve its channel's next slot before its intent is written, so a backlog waits in
+// status with the slot as its next attempt instead of being tried and deferred (one
+// write fewer per queued touch, and nothing is in flight while it waits).
+type Slots interface {
+	// Reserve takes the channel's next slot for the touch key and says how long until
+	// it: zero when the send can go now (a short wait is taken by the send itself).
+	// Asking again for a reserved key gives the same slot; fresh says a slot was taken.
+	Reserve(ctx context.Context, namespace, channel, key string) (wait time.Duration, fresh bool)
+	// Release gives back the slot of a key whose intent was not written.
+	Release(key string)
+}

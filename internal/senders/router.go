@@ -39,6 +39,8 @@ type Router struct {
 	// links signs the action links in task and notice messages; nil: none.
 	links  *actionlink.Source
 	pruned time.Time
+	// slots are tokens reserved for touch keys ahead of their sends (Reserve).
+	slots map[string]slot
 }
 
 type channelLimiter struct {
@@ -69,7 +71,7 @@ func WithMaxRateWait(d time.Duration) Option { return func(r *Router) { r.maxWai
 func NewRouter(lookup Lookup, obs Observer, opts ...Option) *Router {
 	r := &Router{lookup: lookup, obs: obs, http: &http.Client{}, clock: clock.RealClock{},
 		smtpTimeout: 30 * time.Second, whatsAppTimeout: 15 * time.Second, maxWait: 5 * time.Second,
-		limiters: map[types.NamespacedName]*channelLimiter{}}
+		limiters: map[types.NamespacedName]*channelLimiter{}, slots: map[string]slot{}}
 	for _, o := range opts {
 		o(r)
 	}
@@ -95,7 +97,7 @@ func (r *Router) Dispatch(ctx context.Context, d dispatch.Delivery) dispatch.Res
 	if !hasSpec(ch) {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: fmt.Sprintf("channel has no %s settings", ch.Spec.Type)}
 	}
-	return r.send(ctx, ch, d.Lead.Namespace, func() dispatch.Result {
+	return r.send(ctx, ch, d.Lead.Namespace, d.Key, func() dispatch.Result {
 		switch ch.Spec.Type {
 		case v1.ChannelWebhook:
 			if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
@@ -153,7 +155,7 @@ func (r *Router) notifyChannel(ctx context.Context, ns, name, key string, task b
 	if ch.Spec.Type != v1.ChannelWebhook || ch.Spec.Webhook == nil {
 		return dispatch.Result{Outcome: cadence.Permanent, Message: "notify channel is not a Webhook"}
 	}
-	return r.send(ctx, ch, ns, func() dispatch.Result {
+	return r.send(ctx, ch, ns, key, func() dispatch.Result {
 		if f := ch.Spec.Webhook.Format; f != "" && f != "JSON" {
 			return r.postChat(ctx, ch, creds, key, title, text, a)
 		}
@@ -176,11 +178,12 @@ func (r *Router) channel(ctx context.Context, ns, name string) (*v1.Channel, Cre
 	return ch, creds, dispatch.Result{}, true
 }
 
-// send waits for the channel's rate limit, runs the attempt and reports it. A send the
-// limit holds back longer than maxWait is Deferred to the limit's next slot: not an
-// attempt, so rate limiting never uses up a touch's retries.
-func (r *Router) send(ctx context.Context, ch *v1.Channel, ns string, attempt func() dispatch.Result) dispatch.Result {
-	if next, ok := r.allow(ctx, ns, ch); !ok {
+// send waits for the channel's rate limit (the key's reserved slot, or the next token),
+// runs the attempt and reports it. A send the limit holds back longer than maxWait is
+// Deferred to the limit's next slot: not an attempt, so rate limiting never uses up a
+// touch's retries.
+func (r *Router) send(ctx context.Context, ch *v1.Channel, ns, key string, attempt func() dispatch.Result) dispatch.Result {
+	if next, ok := r.allow(ctx, ns, ch, key); !ok {
 		return dispatch.Result{Outcome: cadence.Deferred, Message: "rate limited", RetryAt: next}
 	}
 	start := time.Now()
@@ -195,27 +198,20 @@ func (r *Router) observe(ns string, ch *v1.Channel, res dispatch.Result, latency
 	}
 }
 
-// allow takes a token from the channel's bucket (perMinute, burst of one minute's worth
-// at most 10), waiting up to maxWait; refused, it says when a token is expected. The
-// bucket is rebuilt when the channel changes; buckets of channels unused for a while
-// are dropped.
-func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) (time.Time, bool) {
-	per := ch.Spec.RateLimit.PerMinute
-	if per <= 0 {
-		per = 60
+// allow takes the key's reserved slot or a token from the channel's bucket, waiting up
+// to maxWait; refused, it says when a token is expected. Buckets of channels unused for
+// a while are dropped.
+func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel, key string) (time.Time, bool) {
+	now, name := time.Now(), types.NamespacedName{Namespace: ns, Name: ch.Name}
+	if s, ok := r.takeSlot(key, name); ok {
+		delay := max(s.at.Sub(now), 0)
+		if dl, ok := ctx.Deadline(); delay > r.maxWait || ok && time.Until(dl) < delay {
+			r.putSlot(key, s) // still the key's: its next try takes it
+			return s.at, false
+		}
+		return r.wait(ctx, now, delay, s.res)
 	}
-	key := types.NamespacedName{Namespace: ns, Name: ch.Name}
-	now := time.Now()
-	r.mu.Lock()
-	r.pruneLimiters(now)
-	cl, ok := r.limiters[key]
-	if !ok || cl.generation != ch.Generation {
-		burst := int(min(per, 10))
-		cl = &channelLimiter{generation: ch.Generation, limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
-		r.limiters[key] = cl
-	}
-	cl.used = now
-	r.mu.Unlock()
+	cl := r.limiterFor(name, ch, now)
 	res := cl.limiter.ReserveN(now, 1)
 	if !res.OK() {
 		return now.Add(time.Minute), false
@@ -227,6 +223,34 @@ func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel) (time.Tim
 	if dl, ok := ctx.Deadline(); delay > r.maxWait || ok && time.Until(dl) < delay {
 		res.CancelAt(now) // give the token back: this send is retried later instead
 		return now.Add(delay), false
+	}
+	return r.wait(ctx, now, delay, res)
+}
+
+// limiterFor is the channel's bucket (perMinute, burst of one minute's worth at most
+// 10), rebuilt when the channel changes.
+func (r *Router) limiterFor(key types.NamespacedName, ch *v1.Channel, now time.Time) *channelLimiter {
+	per := ch.Spec.RateLimit.PerMinute
+	if per <= 0 {
+		per = 60
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pruneLimiters(now)
+	cl, ok := r.limiters[key]
+	if !ok || cl.generation != ch.Generation {
+		burst := int(min(per, 10))
+		cl = &channelLimiter{generation: ch.Generation, limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
+		r.limiters[key] = cl
+	}
+	cl.used = now
+	return cl
+}
+
+// wait holds the send until its token's time; a cancelled send gives the token back.
+func (r *Router) wait(ctx context.Context, now time.Time, delay time.Duration, res *rate.Reservation) (time.Time, bool) {
+	if delay <= 0 {
+		return now, true
 	}
 	t := time.NewTimer(delay)
 	defer t.Stop()
@@ -254,6 +278,7 @@ func (r *Router) pruneLimiters(now time.Time) {
 			delete(r.limiters, k)
 		}
 	}
+	r.pruneSlots(now)
 }
 
 // hasSpec reports whether the channel carries the settings block of its type (the CRD

@@ -19,6 +19,7 @@ type opStats struct {
 	reconcileCount      float64
 	workers             float64 // max concurrent lead reconciles
 	gcCycles            float64
+	cpuShare            cpuShare // the control plane's and the machine's
 }
 
 func (b *bench) opStats(ctx context.Context) opStats {
@@ -26,8 +27,9 @@ func (b *bench) opStats(ctx context.Context) opStats {
 		"controller_runtime_reconcile_time_seconds_sum", "controller_runtime_reconcile_time_seconds_count",
 		"workqueue_queue_duration_seconds_sum", "workqueue_queue_duration_seconds_count", "rest_client_requests_total",
 		"controller_runtime_max_concurrent_reconciles", "go_gc_duration_seconds_count")
+	share := b.cp.cpuShare(ctx)
 	if err != nil {
-		return opStats{at: time.Now()}
+		return opStats{at: time.Now(), cpuShare: share}
 	}
 	lead := map[string]string{"controller": "lead"}
 	return opStats{at: time.Now(),
@@ -40,6 +42,7 @@ func (b *bench) opStats(ctx context.Context) opStats {
 		clientRequests: ss.sum("rest_client_requests_total", nil),
 		workers:        ss.sum("controller_runtime_max_concurrent_reconciles", lead),
 		gcCycles:       ss.sum("go_gc_duration_seconds_count", nil),
+		cpuShare:       share,
 	}
 }
 
@@ -52,6 +55,7 @@ func (b *bench) opStatsRows(phase string, from, to opStats, touches int) {
 	cpu := to.cpu - from.cpu
 	b.rep.add(phase, "operator CPU", fmt.Sprintf("%.1f s in %.0f s (%.0f%% of one core; %.0f garbage collections)",
 		cpu, wall, 100*cpu/wall, to.gcCycles-from.gcCycles))
+	b.cpuShareRow(phase, from.cpuShare, to.cpuShare, cpu, to.at.Sub(from.at))
 	n := to.reconcileCount - from.reconcileCount
 	if n > 0 {
 		avg := time.Duration((to.reconcileSecs - from.reconcileSecs) / n * float64(time.Second))

@@ -20,6 +20,7 @@ func (b *bench) bareCeiling(ctx context.Context) error {
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 		return err
 	}
+	share := b.cp.cpuShare(ctx)
 	cr := burstCreate(ctx, c, b.cfg.bareLeads, b.cfg.workers,
 		func(i int) *v1.Lead { return lead(ns, leadName("bare", i), "via-hook", "", i) },
 		func(ctx context.Context, l *v1.Lead) error {
@@ -32,5 +33,6 @@ func (b *bench) bareCeiling(ctx context.Context) error {
 	b.bare = perSec(len(cr.at), cr.end.Sub(cr.start))
 	b.rep.add("bare ceiling", fmt.Sprintf("%d leads created + 1 status write each, %d workers, no operator", len(cr.at), b.cfg.workers),
 		fmt.Sprintf("%.0f leads/s", b.bare))
+	b.cpuShareRow("bare ceiling", share, b.cp.cpuShare(ctx), 0, time.Since(cr.start))
 	return clearLeads(ctx, c, ns)
 }
