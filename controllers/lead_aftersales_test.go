@@ -14,7 +14,6 @@ import (
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
@@ -136,23 +135,8 @@ func TestAfterSalesThroughTheEdge(t *testing.T) {
 	if err := k8s.Create(ctx, chained); err == nil || !strings.Contains(err.Error(), "cannot name another") {
 		t.Fatalf("chained: %v", err)
 	}
-	for _, o := range []client.Object{
-		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
-			Webhook: &v1.WebhookChannel{URL: hook.URL + "/touch", Format: "JSON"}}},
-		after, sales,
-	} {
-		if err := k8s.Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, name := range []string{"after-sales", "shop"} {
-		eventually(t, 10*time.Second, func() string {
-			if _, s := policyHealth(t, client.ObjectKey{Namespace: h.ns, Name: name}); s[:10] != "Ready=True" {
-				return name + ": " + s
-			}
-			return ""
-		})
-	}
+	h.create(&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
+		Webhook: &v1.WebhookChannel{URL: hook.URL + "/touch", Format: "JSON"}}}, after, sales)
 	// An NPS answer out of range never reaches the lead.
 	bad := &v1.Interaction{ObjectMeta: metav1.ObjectMeta{Name: "bad-nps", Namespace: h.ns}, Spec: v1.InteractionSpec{Lead: "buyer",
 		InteractionEntry: v1.InteractionEntry{ID: "x", At: metav1.NewTime(start), Kind: v1.InteractionNPSResponse, Score: ptr.To[int32](11)}}}

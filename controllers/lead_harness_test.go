@@ -3,6 +3,7 @@ package controllers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,7 +79,6 @@ func (h *harness) restart() {
 // win-back, and a campaign with three reps (one away).
 func (h *harness) fixtures() {
 	h.t.Helper()
-	ctx := context.Background()
 	objs := []client.Object{
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "smtp", Namespace: h.ns}, StringData: map[string]string{"password": "x"}},
 		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "email", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelSMTP,
@@ -103,17 +103,27 @@ func (h *harness) fixtures() {
 			Source: v1.CampaignSource{Platform: "GoogleAds", CampaignID: "21000000777"}, Policy: "industrial",
 			Reps: []v1.Rep{{Name: "anna", Chat: "anna-chat"}, {Name: "mei", Unavailable: true}, {Name: "jonas"}}}},
 	}
+	h.create(objs...)
+}
+
+// create makes the objects and waits until every policy among them is Ready.
+func (h *harness) create(objs ...client.Object) {
+	h.t.Helper()
 	for _, o := range objs {
-		if err := k8s.Create(ctx, o); err != nil {
+		if err := k8s.Create(context.Background(), o); err != nil {
 			h.t.Fatal(err)
 		}
 	}
-	eventually(h.t, 10*time.Second, func() string {
-		if _, s := policyHealth(h.t, client.ObjectKey{Namespace: h.ns, Name: "industrial"}); s[:10] != "Ready=True" {
-			return s
+	for _, o := range objs {
+		if p, ok := o.(*v1.FollowUpPolicy); ok {
+			eventually(h.t, 10*time.Second, func() string {
+				if _, s := policyHealth(h.t, client.ObjectKeyFromObject(p)); !strings.HasPrefix(s, "Ready=True") {
+					return p.Name + ": " + s
+				}
+				return ""
+			})
 		}
-		return ""
-	})
+	}
 }
 
 func (h *harness) lead(name, tier string, submitted time.Time) *v1.Lead {

@@ -12,7 +12,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
@@ -72,21 +71,11 @@ func TestLeadLanguage(t *testing.T) {
 	}
 	policy.Spec.Templates["intro"] = v1.MessageTemplate{Subject: "Your inquiry", Body: "Hello {{ .FirstName }}, about the {{ .Product }}.",
 		Translations: map[string]v1.Translation{"de": {Subject: "Ihre Anfrage", Body: "Hallo {{ .FirstName }}, zur {{ .Product }}."}}}
-	for _, o := range []client.Object{
+	h.create(
 		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
 			Webhook: &v1.WebhookChannel{URL: srv.URL + "/touch", Format: "JSON"}}},
 		policy,
-	} {
-		if err := k8s.Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eventually(t, 10*time.Second, func() string {
-		if _, s := policyHealth(t, client.ObjectKey{Namespace: h.ns, Name: "multi"}); s[:10] != "Ready=True" {
-			return s
-		}
-		return ""
-	})
+	)
 	mk := func(name string, c v1.Contact) *v1.Lead {
 		c.Name, c.Email = "Hanna Kowalczyk", "hanna@example.com"
 		l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: h.ns}, Spec: v1.LeadSpec{Contact: c, Policy: "multi",

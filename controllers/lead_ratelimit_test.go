@@ -9,7 +9,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
@@ -30,7 +29,7 @@ func TestRateLimitedBacklogCostsTwoWritesPerTouch(t *testing.T) {
 	defer srv.Close()
 	h.r.Dispatcher = senders.NewRouter(controllers.ChannelLookup{Channels: h.client}, nil, senders.WithMaxRateWait(100*time.Millisecond))
 	ctx := context.Background()
-	for _, o := range []client.Object{
+	h.create(
 		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "hook", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWebhook,
 			Webhook: &v1.WebhookChannel{URL: srv.URL + "/touch", Format: "JSON"}, RateLimit: v1.RateLimit{PerMinute: 20}}},
 		&v1.FollowUpPolicy{ObjectMeta: metav1.ObjectMeta{Name: "limited", Namespace: h.ns}, Spec: v1.FollowUpPolicySpec{
@@ -39,17 +38,7 @@ func TestRateLimitedBacklogCostsTwoWritesPerTouch(t *testing.T) {
 			StopOn:    []v1.StopEvent{v1.StopReplied},
 			Templates: map[string]v1.MessageTemplate{"intro": {Subject: "Your inquiry", Body: "Hello {{ .FirstName }}."}},
 		}},
-	} {
-		if err := k8s.Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eventually(t, 10*time.Second, func() string {
-		if _, s := policyHealth(t, client.ObjectKey{Namespace: h.ns, Name: "limited"}); s[:10] != "Ready=True" {
-			return s
-		}
-		return ""
-	})
+	)
 	var leads []*v1.Lead
 	for i := range 12 {
 		l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprint("lead-", i), Namespace: h.ns}, Spec: v1.LeadSpec{

@@ -47,15 +47,7 @@ func TestLeadSameCompany(t *testing.T) {
 		SameCompany: v1.SameCompanyPolicy{Action: v1.SameCompanyPause, PauseFor: &metav1.Duration{Duration: 168 * time.Hour}},
 		Templates:   map[string]v1.MessageTemplate{"intro": {Body: "Hello {{ .FirstName }}."}},
 	}}
-	if err := k8s.Create(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, 10*time.Second, func() string {
-		if _, s := policyHealth(t, client.ObjectKey{Namespace: h.ns, Name: "company"}); s[:10] != "Ready=True" {
-			return s
-		}
-		return ""
-	})
+	h.create(p)
 	mk := func(name, email string) *v1.Lead {
 		l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: h.ns}, Spec: v1.LeadSpec{Policy: "company", Owner: "anna",
 			Contact: v1.Contact{Name: "Jens Nordwind", Email: email}, Source: v1.LeadSource{SubmittedAt: ptr.To(metav1.NewTime(start))}}}

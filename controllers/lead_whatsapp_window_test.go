@@ -15,7 +15,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/controllers"
@@ -53,23 +52,13 @@ func TestLeadWhatsAppWindow(t *testing.T) {
 		t.Fatalf("template name 'Nudge V1': %v", err)
 	}
 	policy.Spec.Steps[1].WhatsAppTemplate.Name = "nudge_v1"
-	for _, o := range []client.Object{
+	h.create(
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wa", Namespace: h.ns}, StringData: map[string]string{"accessToken": "EAAtoken"}},
 		&v1.Channel{ObjectMeta: metav1.ObjectMeta{Name: "wa", Namespace: h.ns}, Spec: v1.ChannelSpec{Type: v1.ChannelWhatsApp,
 			WhatsApp:       &v1.WhatsAppChannel{PhoneNumberID: "109876543210987", APIBase: srv.URL + "/v21.0", Language: "pl"},
 			CredentialsRef: &v1.SecretKeyRef{Name: "wa"}}},
 		policy,
-	} {
-		if err := k8s.Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eventually(t, 10*time.Second, func() string {
-		if _, s := policyHealth(t, client.ObjectKey{Namespace: h.ns, Name: "wa"}); s[:10] != "Ready=True" {
-			return s
-		}
-		return ""
-	})
+	)
 	l := &v1.Lead{ObjectMeta: metav1.ObjectMeta{Name: "wa-lead", Namespace: h.ns}, Spec: v1.LeadSpec{Policy: "wa", Owner: "anna",
 		Product: "Laser", Contact: v1.Contact{Name: "Hanna Kowalczyk", WhatsApp: "+48501234567"},
 		Source: v1.LeadSource{SubmittedAt: ptr.To(metav1.NewTime(start))}}}
