@@ -25,8 +25,10 @@ type bench struct {
 	op      *operator // the first replica: it takes the lease, so it is the leader
 	rep     report
 	profs   []*profiler
-	bare    float64 // the bare ceiling, leads per second, for the throughput ratio
-	memory  []memory
+	// apiProfiles are kube-apiserver CPU profiles of the write-bound phases.
+	apiProfiles []*apiProfile
+	bare        float64 // the bare ceiling, leads per second, for the throughput ratio
+	memory      []memory
 }
 
 // intakeToken authorises the bench's interaction events at the edge.
@@ -100,6 +102,13 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Printf("\n## Results (%s, %s, run took %s)\n\n", b.flagsLine(), map[bool]string{true: "quick", false: "full"}[cfg.quick],
 		time.Since(start).Round(time.Second))
 	b.rep.print(os.Stdout)
+	if len(b.apiProfiles) > 0 {
+		fmt.Println("\n## Control plane profiles")
+		for _, p := range b.apiProfiles {
+			fmt.Println()
+			fmt.Print(p.summary())
+		}
+	}
 	if len(b.profs) > 0 {
 		fmt.Println("\n## Operator profiles")
 		for _, p := range b.profs {

@@ -26,6 +26,7 @@ func (b *bench) throughput(ctx context.Context) error {
 	}
 	errsBefore, statsBefore := b.reconcileErrors(ctx), b.opStats(ctx)
 	prof := b.profile("throughput")
+	api := b.profileAPIServer(ctx, "throughput", 15*time.Second)
 
 	cr := burstCreate(ctx, c, n, b.cfg.workers,
 		func(i int) *v1.Lead { return lead(ns, leadName("tp", i), policyName("hook"), "", i) }, nil)
@@ -55,6 +56,7 @@ func (b *bench) throughput(ctx context.Context) error {
 	b.apiCostRows(phase, costOf(after.minus(before)), touched)
 	b.rep.add(phase, "reconcile errors (operator metrics)", fmt.Sprintf("%.0f", b.reconcileErrors(ctx)-errsBefore))
 	b.opStatsRows(phase, statsBefore, statsAfter, touched)
+	b.apiProfiles = append(b.apiProfiles, api)
 
 	if m, err := b.op.memory(ctx, len(cr.at)); err == nil {
 		b.memory = append(b.memory, m)
