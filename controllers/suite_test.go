@@ -14,6 +14,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/eventrecorder"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
@@ -43,7 +44,12 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	recorder = mgr.GetEventRecorder("followup-operator")
+	rec := eventrecorder.New(mgr.GetClient(), mgr.GetScheme(), controllers.EventReporter, eventrecorder.Options{})
+	if err := mgr.Add(rec); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	recorder = rec
 	cached = mgr.GetClient()
 	if err := indexes.Setup(context.Background(), mgr.GetFieldIndexer()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
