@@ -39,7 +39,7 @@ const (
 	DefaultQueueSize = 1000
 	// DefaultWorkers is how many Events are written at once. client-go's broadcaster
 	// starts a goroutine per Event; with 2 writers a 10k-lead burst on a busy API server
-	// (a create taking 100-200 ms) filled the queue and dropped 40% of its Events.
+	// filled the queue and about half of its Events were dropped (docs/benchmark.md).
 	DefaultWorkers = 16
 	// maxTries bounds the writes of one Event the API server did not answer.
 	maxTries = 3
