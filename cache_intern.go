@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+	"strings"
 	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -61,16 +63,79 @@ func internConditions(cs []metav1.Condition) {
 	}
 }
 
-// internMeta interns the namespace and the labels (keys and values) of any object.
+// internMeta interns the namespace of any object and shares its labels map with every
+// cached object that has the same labels (labelSets).
 func internMeta(o metav1.Object) {
 	o.SetNamespace(pool.str(o.GetNamespace()))
 	if ls := o.GetLabels(); len(ls) > 0 {
-		shared := make(map[string]string, len(ls))
-		for k, v := range ls {
-			shared[pool.str(k)] = pool.str(v)
-		}
-		o.SetLabels(shared)
+		o.SetLabels(labelSets.shared(ls))
 	}
+}
+
+// Label sets: the leads of one intake carry the same few labels, and a map of two
+// labels costs about 400 bytes, 4 MiB at 10k leads. Cached objects with equal labels
+// point at one map. The cache hands out deep copies (Get, List), so no reader can write
+// into the shared map; informer event handlers only read, as they must anyway.
+
+const (
+	labelSetMaxEntries = 1 << 12
+	// labelSetMaxLen bounds the labels (keys and values, bytes) a set may have to be
+	// shared; larger ones keep their own map.
+	labelSetMaxLen = 1024
+)
+
+type labelSetPool struct {
+	mu sync.Mutex
+	m  map[string]map[string]string
+}
+
+var labelSets = &labelSetPool{m: map[string]map[string]string{}}
+
+// shared is the pool's map equal to ls, ls itself (with interned strings) when the
+// pool had none.
+func (p *labelSetPool) shared(ls map[string]string) map[string]string {
+	key, ok := labelSetKey(ls)
+	if !ok {
+		return ls
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if m, ok := p.m[key]; ok {
+		return m
+	}
+	if len(p.m) >= labelSetMaxEntries {
+		clear(p.m) // as the string pool: start over, objects keep the maps they point at
+	}
+	m := make(map[string]string, len(ls))
+	for k, v := range ls {
+		m[pool.str(k)] = pool.str(v)
+	}
+	p.m[key] = m
+	return m
+}
+
+// labelSetKey is ls in one string, keys sorted; ok is false when ls is too large.
+func labelSetKey(ls map[string]string) (string, bool) {
+	n := 0
+	keys := make([]string, 0, len(ls))
+	for k, v := range ls {
+		n += len(k) + len(v) + 2
+		keys = append(keys, k)
+	}
+	if n > labelSetMaxLen {
+		return "", false
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.Grow(n)
+	for _, k := range keys {
+		// Label keys and values cannot hold a NUL byte, so the key is unambiguous.
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString(ls[k])
+		b.WriteByte(0)
+	}
+	return b.String(), true
 }
 
 // internLead interns the repeated strings of a lead's spec and status.

@@ -68,6 +68,9 @@ func TestTrimForCacheSharesALeadsRepeatedStrings(t *testing.T) {
 			t.Errorf("%s not shared", what)
 		}
 	}
+	if reflect.ValueOf(a.Labels).UnsafePointer() != reflect.ValueOf(b.Labels).UnsafePointer() {
+		t.Error("equal labels not one shared map")
+	}
 	// Contact data and keys are never pooled.
 	if _, ok := pool.m[a.Spec.Contact.Email]; ok {
 		t.Error("an email address went into the pool")
@@ -93,5 +96,40 @@ func TestInternPoolStaysBounded(t *testing.T) {
 	}
 	if _, ok := p.m[long]; ok {
 		t.Error("a long string went into the pool")
+	}
+}
+
+// TestLabelSetsShareOnlyEqualLabels: objects with equal labels share one map, any
+// difference (a value, one label more) gets its own, and the pool stays bounded.
+func TestLabelSetsShareOnlyEqualLabels(t *testing.T) {
+	p := &labelSetPool{m: map[string]map[string]string{}}
+	same := func(a, b map[string]string) bool {
+		return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+	}
+	a := p.shared(map[string]string{"region": "eu", "source": "web"})
+	b := p.shared(map[string]string{"source": "web", "region": "eu"})
+	c := p.shared(map[string]string{"region": "eu", "source": "ads"})
+	d := p.shared(map[string]string{"region": "eu", "source": "web", "tier": "hot"})
+	e := p.shared(map[string]string{"region": "eu\x00source", "": "web"})
+	if !same(a, b) {
+		t.Error("equal labels in another order not shared")
+	}
+	for _, other := range []map[string]string{c, d, e} {
+		if same(a, other) {
+			t.Errorf("%v shares the map of %v", other, a)
+		}
+	}
+	if !reflect.DeepEqual(d, map[string]string{"region": "eu", "source": "web", "tier": "hot"}) {
+		t.Errorf("labels changed: %v", d)
+	}
+	for i := range labelSetMaxEntries + 10 {
+		p.shared(map[string]string{"n": fmt.Sprint(i)})
+	}
+	if n := len(p.m); n > labelSetMaxEntries || n == 0 {
+		t.Errorf("pool holds %d label sets (bound %d)", n, labelSetMaxEntries)
+	}
+	big := map[string]string{"k": string(make([]byte, labelSetMaxLen))}
+	if got := p.shared(big); !same(got, big) {
+		t.Error("a label set over the bound was copied")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/actionlink"
 	"github.com/followup-io/followup-operator/internal/archive"
+	"github.com/followup-io/followup-operator/internal/eventrecorder"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -35,6 +36,9 @@ type Options struct {
 	Links *actionlink.Source
 }
 
+// EventReporter is the reportingController of the operator's Events.
+const EventReporter = "followup-operator"
+
 // Setup registers the field indexes, the senders and the four controllers with the
 // manager.
 func Setup(mgr ctrl.Manager, o Options) error {
@@ -49,7 +53,13 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	if err := indexes.Setup(ctx, mgr.GetFieldIndexer()); err != nil {
 		return fmt.Errorf("registering field indexes: %w", err)
 	}
-	recorder := mgr.GetEventRecorder("followup-operator")
+	// Our own recorder, not mgr.GetEventRecorder: client-go's broadcaster caches every
+	// Event for series detection, which transitions-only Events never need.
+	recorder := eventrecorder.New(mgr.GetClient(), mgr.GetScheme(), EventReporter,
+		eventrecorder.Options{Log: mgr.GetLogger().WithName("events")})
+	if err := mgr.Add(recorder); err != nil {
+		return fmt.Errorf("adding the event recorder: %w", err)
+	}
 
 	// Counters and rep loads are read off the lead informer.
 	stats := NewChannelStats(clk)

@@ -9,11 +9,13 @@ import (
 
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/followup-io/followup-operator/controllers"
+	"github.com/followup-io/followup-operator/internal/eventrecorder"
 	"github.com/followup-io/followup-operator/internal/indexes"
 	"github.com/followup-io/followup-operator/internal/testenv"
 )
@@ -25,6 +27,8 @@ var (
 	// cached is the manager's client: reads from its cache, with indexes.Setup's field
 	// indexes (the harness's direct client cannot list by a custom index).
 	cached client.Client
+	// managerCache is the manager's cache behind cached (its informers and indexes).
+	managerCache cache.Cache
 )
 
 // TestMain runs one control plane and one manager for the package's tests.
@@ -43,8 +47,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	recorder = mgr.GetEventRecorder("followup-operator")
-	cached = mgr.GetClient()
+	rec := eventrecorder.New(mgr.GetClient(), mgr.GetScheme(), controllers.EventReporter, eventrecorder.Options{})
+	if err := mgr.Add(rec); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	recorder = rec
+	cached, managerCache = mgr.GetClient(), mgr.GetCache()
 	if err := indexes.Setup(context.Background(), mgr.GetFieldIndexer()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

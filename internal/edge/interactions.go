@@ -133,7 +133,7 @@ func (s *Server) interactionByLookup(w http.ResponseWriter, r *http.Request) {
 	}
 	match := client.MatchingFields{indexes.LeadExternalID: sel.ExternalID}
 	if sel.Email != "" {
-		match = client.MatchingFields{indexes.LeadEmail: strings.ToLower(strings.TrimSpace(sel.Email))}
+		match = client.MatchingFields{indexes.LeadContactKey: indexes.EmailKey(sel.Email)}
 	}
 	var leads v1.LeadList
 	if err := s.Client.List(r.Context(), &leads, client.InNamespace(ns), match); err != nil {

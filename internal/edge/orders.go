@@ -78,7 +78,7 @@ func (s *Server) orderEvent(w http.ResponseWriter, r *http.Request) {
 	} else {
 		match := client.MatchingFields{indexes.LeadExternalID: e.Lead.ExternalID}
 		if e.Lead.Email != "" {
-			match = client.MatchingFields{indexes.LeadEmail: strings.ToLower(strings.TrimSpace(e.Lead.Email))}
+			match = client.MatchingFields{indexes.LeadContactKey: indexes.EmailKey(e.Lead.Email)}
 		}
 		var list v1.LeadList
 		if err := s.Client.List(r.Context(), &list, client.InNamespace(ns), match); err != nil {

@@ -1,6 +1,10 @@
 // Package indexes declares every field index the operator's cache keeps, in one Setup,
 // so controllers and the inbound edge look objects up by the same keys and no index is
 // registered twice.
+//
+// Lead indexes answer lookups in one namespace only (client.InNamespace): every caller
+// looks a lead up in the namespace it serves, and keying each value only by its
+// namespace halves what the indexes hold (see namespacedIndex).
 package indexes
 
 import (
@@ -36,8 +40,8 @@ const (
 	// WhatsApp often comes from the phone number of the form), and the WhatsApp ids
 	// (wa_id) sends were answered with where they differ from the number.
 	LeadNumber = "lead.number"
-	// LeadEmail: spec.contact.email, trimmed and lower case (as the edge looks it up).
-	LeadEmail = "lead.email"
+	// A lead's email is found through LeadContactKey (EmailKey): an index of its own
+	// would hold a second entry per lead for the same address.
 	// LeadExternalID: spec.source.externalID.
 	LeadExternalID = "lead.externalID"
 	// LeadMessageID: the provider message ids (WhatsApp wamids) of a lead's touches,
@@ -117,9 +121,6 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 			}
 			return distinct(nums...)
 		}},
-		{&v1.Lead{}, LeadEmail, func(o client.Object) []string {
-			return distinct(strings.ToLower(strings.TrimSpace(o.(*v1.Lead).Spec.Contact.Email)))
-		}},
 		{&v1.Lead{}, LeadExternalID, func(o client.Object) []string { return distinct(o.(*v1.Lead).Spec.Source.ExternalID) }},
 		{&v1.Lead{}, LeadMessageID, func(o client.Object) []string {
 			var ids []string
@@ -150,12 +151,26 @@ func Setup(ctx context.Context, idx client.FieldIndexer) error {
 		}},
 	}
 	for _, a := range add {
-		if err := idx.IndexField(ctx, a.obj, a.name, a.fn); err != nil {
+		var err error
+		if _, lead := a.obj.(*v1.Lead); lead {
+			err = namespacedIndex(ctx, idx, a.obj, a.name, a.fn)
+		} else {
+			err = idx.IndexField(ctx, a.obj, a.name, a.fn)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	setupOn[idx] = true
 	return nil
+}
+
+// EmailKey is the LeadContactKey value that finds the leads of an email address (trimmed
+// and lower case, as the lead's own key is made). Something that is not an address finds
+// no lead: a lead's email is always one (CEL).
+func EmailKey(email string) string {
+	k, _ := contactkey.ForEmail(email)
+	return k.String()
 }
 
 // CampaignSourceKey is a campaign's CampaignSource key, "" without a campaign id.

@@ -28,7 +28,7 @@ func (b *bench) burstPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	errsBefore, statsBefore := b.reconcileErrors(ctx), b.opStats(ctx)
+	errsBefore, droppedBefore, statsBefore := b.reconcileErrors(ctx), b.eventsDropped(ctx), b.opStats(ctx)
 	prof := b.profile("burst")
 
 	cr := burstCreate(ctx, c, n, b.cfg.workers,
@@ -57,6 +57,7 @@ func (b *bench) burstPhase(ctx context.Context) error {
 		fmt.Sprintf("<= %d", campaignWritesTarget), cost.campaignStatus <= campaignWritesTarget)
 	b.apiCostRows(phase, cost, touched)
 	b.rep.add(phase, "reconcile errors (operator metrics)", fmt.Sprintf("%.0f", b.reconcileErrors(ctx)-errsBefore))
+	b.rep.add(phase, "events dropped (operator metrics)", fmt.Sprintf("%.0f", b.eventsDropped(ctx)-droppedBefore))
 	b.opStatsRows(phase, statsBefore, statsAfter, touched)
 	if m, err := b.op.memory(ctx, len(cr.at)); err == nil {
 		b.memory = append(b.memory, m)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
+	"github.com/followup-io/followup-operator/internal/metrics"
 )
 
 // throughput: N leads at once to a policy whose first step is immediate, through a
@@ -24,7 +25,7 @@ func (b *bench) throughput(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	errsBefore, statsBefore := b.reconcileErrors(ctx), b.opStats(ctx)
+	errsBefore, droppedBefore, statsBefore := b.reconcileErrors(ctx), b.eventsDropped(ctx), b.opStats(ctx)
 	prof := b.profile("throughput")
 	api := b.profileAPIServer(ctx, "throughput", 15*time.Second)
 
@@ -55,6 +56,7 @@ func (b *bench) throughput(ctx context.Context) error {
 	}
 	b.apiCostRows(phase, costOf(after.minus(before)), touched)
 	b.rep.add(phase, "reconcile errors (operator metrics)", fmt.Sprintf("%.0f", b.reconcileErrors(ctx)-errsBefore))
+	b.rep.add(phase, "events dropped (operator metrics)", fmt.Sprintf("%.0f", b.eventsDropped(ctx)-droppedBefore))
 	b.opStatsRows(phase, statsBefore, statsAfter, touched)
 	b.apiProfiles = append(b.apiProfiles, api)
 
@@ -92,6 +94,16 @@ func (b *bench) reconcileErrors(ctx context.Context) float64 {
 		return 0
 	}
 	return ss.sum("controller_runtime_reconcile_errors_total", nil)
+}
+
+// eventsDropped is how many Events the operator's recorder dropped (its queue full or
+// the write refused).
+func (b *bench) eventsDropped(ctx context.Context) float64 {
+	ss, err := b.op.metrics(ctx, metrics.NameEventsDropped)
+	if err != nil {
+		return 0
+	}
+	return ss.sum(metrics.NameEventsDropped, nil)
 }
 
 // profile starts the operator's profiler for a phase when profiling is on.
