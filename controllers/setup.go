@@ -6,7 +6,9 @@ import (
 	"github.com/followup-io/followup-operator/internal/secrets"
 	"time"
 
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
@@ -55,7 +57,13 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 	// Our own recorder, not mgr.GetEventRecorder: client-go's broadcaster caches every
 	// Event for series detection, which transitions-only Events never need.
-	recorder := eventrecorder.New(mgr.GetClient(), mgr.GetScheme(), EventReporter,
+	// Its own client, so its own client-side rate limit as the broadcaster had: Events
+	// never take the QPS that status writes need.
+	events, err := client.New(rest.CopyConfig(mgr.GetConfig()), client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return fmt.Errorf("the events client: %w", err)
+	}
+	recorder := eventrecorder.New(events, mgr.GetScheme(), EventReporter,
 		eventrecorder.Options{Log: mgr.GetLogger().WithName("events")})
 	if err := mgr.Add(recorder); err != nil {
 		return fmt.Errorf("adding the event recorder: %w", err)
