@@ -85,7 +85,7 @@ func main() {
 		"Address serving net/http/pprof for profiling (docs/benchmark.md); empty or 0 disables it. Never expose it publicly.")
 	flag.StringVar(&o.memoryLimit, "memory-limit", os.Getenv(envMemoryLimit),
 		"The container's memory limit (512Mi, or bytes; default $"+envMemoryLimit+", which the chart sets from the pod's limit): "+
-			"the Go runtime's soft limit is set to 85% of it. Empty: none. An explicit GOMEMLIMIT wins.")
+			"the Go runtime's soft limit is set to 85% of it less 40 MiB for the binary's own pages (at least half of it). Empty: none. An explicit GOMEMLIMIT wins.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))

@@ -16,6 +16,8 @@ func TestMemoryLimitIsAShareOfTheContainers(t *testing.T) {
 		{"512Mi", false, share(512 << 20)},
 		{"536870912", false, share(512 << 20)}, // the downward API's form: bytes
 		{"1Gi", false, share(1 << 30)},
+		{"150Mi", false, 87.5 * (1 << 20)}, // 85% less the binary's 40 MiB of pages
+		{"64Mi", false, 32 << 20},          // never below half the container's limit
 		{"1Gi", true, 0}, // GOMEMLIMIT given: the runtime's own setting stands
 	} {
 		got, err := softMemoryLimit(c.in, c.set)
@@ -44,4 +46,4 @@ func TestMemoryLimitReachesTheRuntime(t *testing.T) {
 	}
 }
 
-func share(b int64) int64 { return int64(float64(b) * softLimitShare) }
+func share(b int64) int64 { return int64(float64(b)*softLimitShare) - binaryPages }
