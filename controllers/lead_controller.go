@@ -52,7 +52,7 @@ type LeadReconciler struct {
 	revsOnce  sync.Once
 	// superseded holds, per lead, the resourceVersion this controller's last status
 	// write replaced: a cache still serving it is behind that write.
-	superseded sync.Map
+	superseded supersededVersions
 }
 
 // +kubebuilder:rbac:groups=followup.io,resources=leads,verbs=get;list;watch
@@ -67,20 +67,17 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	if err := r.Get(ctx, req.NamespacedName, &l); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.newContacts.Delete(req.NamespacedName)
-			r.superseded.Delete(req.NamespacedName)
+			r.superseded.forget(req.NamespacedName)
 		}
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	if !l.DeletionTimestamp.IsZero() {
 		return reconcile.Result{}, nil
 	}
-	if rv, ok := r.superseded.Load(req.NamespacedName); ok {
-		if rv == l.ResourceVersion {
-			// The cache has not seen this controller's last write yet: acting on it
-			// would only plan what that write settled and conflict.
-			return reconcile.Result{RequeueAfter: staleRetry}, nil
-		}
-		r.superseded.Delete(req.NamespacedName)
+	if r.superseded.behind(req.NamespacedName, l.ResourceVersion) {
+		// The cache has not seen this controller's last write yet: acting on it would
+		// only plan what that write settled and conflict.
+		return reconcile.Result{RequeueAfter: staleRetry}, nil
 	}
 	read := l.Status.DeepCopy()
 	var policy *v1.FollowUpPolicy
@@ -255,7 +252,7 @@ func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1
 	if err := r.Status().Update(ctx, l); err != nil {
 		return err
 	}
-	r.superseded.Store(client.ObjectKeyFromObject(l), read)
+	r.superseded.replaced(client.ObjectKeyFromObject(l), read, r.Clock.Now())
 	recordMetrics(l, labels, before, &l.Status)
 	return nil
 }

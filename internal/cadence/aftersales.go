@@ -185,6 +185,7 @@ func (t *transition) afterSalesOpen(as *v1.AfterSalesStatus, p *v1.FollowUpPolic
 		if at := rec.NextAttemptAt; at != nil && t.now.Before(at.Time) {
 			as.NextTouchAt = metaTime(at.Time)
 			t.at(at.Time)
+			t.queued = rec.Message == SlotMessage
 			return nil, true
 		}
 		step := stepOr(p.Steps, stepIndex(p.Steps, rec.Step, 0), rec.Step)

@@ -38,6 +38,7 @@ func (t *transition) plan() *Touch {
 				if at := last.NextAttemptAt; at != nil && now.Before(at.Time) {
 					st.NextTouchAt = metaTime(at.Time)
 					t.at(at.Time)
+					t.queued = last.Message == SlotMessage // still shown as being sent
 					return nil
 				}
 				if t.away.After(now) {

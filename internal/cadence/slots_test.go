@@ -45,9 +45,12 @@ func TestTouchWaitsForItsRateLimitSlotInStatus(t *testing.T) {
 		t.Errorf("slots asked for %q, want one for email", asked)
 	}
 
-	in.Now = now.Add(5 * time.Minute) // woken early (an interaction): still waits
+	in.Now = now.Add(5 * time.Minute) // woken early (an interaction, a restart): still waits, still shown queued
 	if res = decide(t, in); res.Touch != nil {
 		t.Fatalf("sent at %s, before its slot", in.Now)
+	}
+	if c := cond(res.Status, v1.ConditionReconciling); c != "True/TouchInFlight" {
+		t.Errorf("Reconciling = %s while still queued, want True/TouchInFlight (no write until the slot)", c)
 	}
 	in.Now = slot
 	res = decide(t, in)

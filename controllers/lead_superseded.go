@@ -1,0 +1,68 @@
+package controllers
+
+import (
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// supersededTTL is how long a replaced resourceVersion is remembered: the cache sees a
+// write within milliseconds, so a read older than that is no longer expected, and the
+// entries of leads not reconciled again (the status write of a settled lead triggers no
+// reconcile) do not pile up.
+const supersededTTL = 30 * time.Second
+
+// supersededVersions remembers, per lead, the resourceVersion this controller's last
+// status write replaced: a cache still serving that version is behind the write.
+type supersededVersions struct {
+	mu    sync.Mutex
+	by    map[types.NamespacedName]superseded
+	swept time.Time
+}
+
+type superseded struct {
+	rv string
+	at time.Time
+}
+
+// replaced notes that the lead's version rv was replaced by a write at now.
+func (s *supersededVersions) replaced(key types.NamespacedName, rv string, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.by == nil {
+		s.by = map[types.NamespacedName]superseded{}
+	}
+	s.by[key] = superseded{rv: rv, at: now}
+	if now.Sub(s.swept) > supersededTTL {
+		s.swept = now
+		for k, v := range s.by {
+			if now.Sub(v.at) > supersededTTL {
+				delete(s.by, k)
+			}
+		}
+	}
+}
+
+// behind says whether rv is the version the lead's last write replaced; a read of any
+// other version forgets the entry.
+func (s *supersededVersions) behind(key types.NamespacedName, rv string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.by[key]
+	if !ok {
+		return false
+	}
+	if v.rv == rv {
+		return true
+	}
+	delete(s.by, key)
+	return false
+}
+
+// forget drops the lead's entry (the lead is gone).
+func (s *supersededVersions) forget(key types.NamespacedName) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.by, key)
+}

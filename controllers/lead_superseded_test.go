@@ -1,0 +1,36 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// TestSupersededVersions: the version a write replaced reads as behind until another
+// version is read; entries older than supersededTTL are swept by later writes, so leads
+// that are not reconciled again leave nothing behind.
+func TestSupersededVersions(t *testing.T) {
+	var s supersededVersions
+	t0 := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	a, b := types.NamespacedName{Namespace: "sales", Name: "a"}, types.NamespacedName{Namespace: "sales", Name: "b"}
+	s.replaced(a, "10", t0)
+	if !s.behind(a, "10") || !s.behind(a, "10") {
+		t.Fatal("the replaced version does not read as behind")
+	}
+	if s.behind(a, "11") || s.behind(a, "10") {
+		t.Fatal("after the newer version was read, the entry must be gone")
+	}
+	s.replaced(a, "12", t0)
+	s.replaced(b, "20", t0.Add(supersededTTL+time.Second)) // sweeps a's old entry
+	if s.behind(a, "12") {
+		t.Error("an entry older than the TTL survived a sweep")
+	}
+	if !s.behind(b, "20") {
+		t.Error("a fresh entry was swept")
+	}
+	s.forget(b)
+	if s.behind(b, "20") || len(s.by) != 0 {
+		t.Errorf("entries left: %v", s.by)
+	}
+}
