@@ -25,33 +25,45 @@ const (
 	internMaxLen     = 256
 )
 
-type internPool struct {
-	mu sync.Mutex
-	m  map[string]string
+// boundedPool shares one value per key. When full it is emptied and fills again:
+// objects keep the values they point at, new ones share anew.
+type boundedPool[V any] struct {
+	mu  sync.Mutex
+	max int
+	m   map[string]V
 }
 
-var pool = &internPool{m: map[string]string{}}
+func newBoundedPool[V any](max int) *boundedPool[V] {
+	return &boundedPool[V]{max: max, m: map[string]V{}}
+}
 
-func (p *internPool) str(s string) string {
+// get is the pool's value for key, made by mk when the pool has none.
+func (p *boundedPool[V]) get(key string, mk func() V) V {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.m[key]; ok {
+		return v
+	}
+	if len(p.m) >= p.max {
+		clear(p.m) // full (deadlines in messages are many): start over
+	}
+	v := mk()
+	p.m[key] = v
+	return v
+}
+
+var pool = newBoundedPool[string](internMaxEntries)
+
+// internStr is the pool's copy of s; empty and long strings are not pooled.
+func internStr(s string) string {
 	if s == "" || len(s) > internMaxLen {
 		return s
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if c, ok := p.m[s]; ok {
-		return c
-	}
-	if len(p.m) >= internMaxEntries {
-		// Full (deadlines in messages are many): start over. Leads keep the copies they
-		// point at; new ones share anew.
-		clear(p.m)
-	}
-	p.m[s] = s
-	return s
+	return pool.get(s, func() string { return s })
 }
 
 func intern[S ~string](s *S) {
-	*s = S(pool.str(string(*s)))
+	*s = S(internStr(string(*s)))
 }
 
 func internConditions(cs []metav1.Condition) {
@@ -66,9 +78,9 @@ func internConditions(cs []metav1.Condition) {
 // internMeta interns the namespace of any object and shares its labels map with every
 // cached object that has the same labels (labelSets).
 func internMeta(o metav1.Object) {
-	o.SetNamespace(pool.str(o.GetNamespace()))
+	o.SetNamespace(internStr(o.GetNamespace()))
 	if ls := o.GetLabels(); len(ls) > 0 {
-		o.SetLabels(labelSets.shared(ls))
+		o.SetLabels(sharedLabels(ls))
 	}
 }
 
@@ -84,34 +96,22 @@ const (
 	labelSetMaxLen = 1024
 )
 
-type labelSetPool struct {
-	mu sync.Mutex
-	m  map[string]map[string]string
-}
+var labelSets = newBoundedPool[map[string]string](labelSetMaxEntries)
 
-var labelSets = &labelSetPool{m: map[string]map[string]string{}}
-
-// shared is the pool's map equal to ls, ls itself (with interned strings) when the
-// pool had none.
-func (p *labelSetPool) shared(ls map[string]string) map[string]string {
+// sharedLabels is the pool's map equal to ls, a copy of ls with interned strings when
+// the pool had none, or ls itself when it is too large to share.
+func sharedLabels(ls map[string]string) map[string]string {
 	key, ok := labelSetKey(ls)
 	if !ok {
 		return ls
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if m, ok := p.m[key]; ok {
+	return labelSets.get(key, func() map[string]string {
+		m := make(map[string]string, len(ls))
+		for k, v := range ls {
+			m[internStr(k)] = internStr(v)
+		}
 		return m
-	}
-	if len(p.m) >= labelSetMaxEntries {
-		clear(p.m) // as the string pool: start over, objects keep the maps they point at
-	}
-	m := make(map[string]string, len(ls))
-	for k, v := range ls {
-		m[pool.str(k)] = pool.str(v)
-	}
-	p.m[key] = m
-	return m
+	})
 }
 
 // labelSetKey is ls in one string, keys sorted; ok is false when ls is too large.

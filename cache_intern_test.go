@@ -83,15 +83,15 @@ func TestTrimForCacheSharesALeadsRepeatedStrings(t *testing.T) {
 // TestInternPoolStaysBounded: the pool never holds more than its bound, and a string
 // too long for it passes through as it came.
 func TestInternPoolStaysBounded(t *testing.T) {
-	p := &internPool{m: map[string]string{}}
+	p := pool
 	for i := range internMaxEntries + 10 {
-		p.str(fmt.Sprintf("deadline %d", i))
+		internStr(fmt.Sprintf("deadline %d", i))
 	}
 	if n := len(p.m); n > internMaxEntries || n == 0 {
 		t.Errorf("pool holds %d entries (bound %d)", n, internMaxEntries)
 	}
 	long := string(make([]byte, internMaxLen+1))
-	if got := p.str(long); !sameMemory(got, long) {
+	if got := internStr(long); !sameMemory(got, long) {
 		t.Error("a long string was copied")
 	}
 	if _, ok := p.m[long]; ok {
@@ -102,15 +102,15 @@ func TestInternPoolStaysBounded(t *testing.T) {
 // TestLabelSetsShareOnlyEqualLabels: objects with equal labels share one map, any
 // difference (a value, one label more) gets its own, and the pool stays bounded.
 func TestLabelSetsShareOnlyEqualLabels(t *testing.T) {
-	p := &labelSetPool{m: map[string]map[string]string{}}
+	p := labelSets
 	same := func(a, b map[string]string) bool {
 		return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 	}
-	a := p.shared(map[string]string{"region": "eu", "source": "web"})
-	b := p.shared(map[string]string{"source": "web", "region": "eu"})
-	c := p.shared(map[string]string{"region": "eu", "source": "ads"})
-	d := p.shared(map[string]string{"region": "eu", "source": "web", "tier": "hot"})
-	e := p.shared(map[string]string{"region": "eu\x00source", "": "web"})
+	a := sharedLabels(map[string]string{"region": "eu", "source": "web"})
+	b := sharedLabels(map[string]string{"source": "web", "region": "eu"})
+	c := sharedLabels(map[string]string{"region": "eu", "source": "ads"})
+	d := sharedLabels(map[string]string{"region": "eu", "source": "web", "tier": "hot"})
+	e := sharedLabels(map[string]string{"region": "eu\x00source", "": "web"})
 	if !same(a, b) {
 		t.Error("equal labels in another order not shared")
 	}
@@ -123,13 +123,13 @@ func TestLabelSetsShareOnlyEqualLabels(t *testing.T) {
 		t.Errorf("labels changed: %v", d)
 	}
 	for i := range labelSetMaxEntries + 10 {
-		p.shared(map[string]string{"n": fmt.Sprint(i)})
+		sharedLabels(map[string]string{"n": fmt.Sprint(i)})
 	}
 	if n := len(p.m); n > labelSetMaxEntries || n == 0 {
 		t.Errorf("pool holds %d label sets (bound %d)", n, labelSetMaxEntries)
 	}
 	big := map[string]string{"k": string(make([]byte, labelSetMaxLen))}
-	if got := p.shared(big); !same(got, big) {
+	if got := sharedLabels(big); !same(got, big) {
 		t.Error("a label set over the bound was copied")
 	}
 }

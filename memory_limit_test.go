@@ -18,7 +18,7 @@ func TestMemoryLimitIsAShareOfTheContainers(t *testing.T) {
 		{"1Gi", false, share(1 << 30)},
 		{"150Mi", false, 87.5 * (1 << 20)}, // 85% less the binary's 40 MiB of pages
 		{"64Mi", false, 32 << 20},          // never below half the container's limit
-		{"1Gi", true, 0}, // GOMEMLIMIT given: the runtime's own setting stands
+		{"1Gi", true, 0},                   // GOMEMLIMIT given: the runtime's own setting stands
 	} {
 		got, err := softMemoryLimit(c.in, c.set)
 		if err != nil || got != c.want {
