@@ -46,7 +46,9 @@ type Router struct {
 type channelLimiter struct {
 	generation int64
 	limiter    *rate.Limiter
-	used       time.Time
+	// used is the bucket's last use, or its latest slot's time if later: the bucket is
+	// kept while slots on it are due.
+	used time.Time
 }
 
 // Option configures a Router.
@@ -55,7 +57,8 @@ type Option func(*Router)
 // WithHTTPClient sets the client for webhooks and WhatsApp.
 func WithHTTPClient(c *http.Client) Option { return func(r *Router) { r.http = c } }
 
-// WithClock sets the clock for signatures' timestamps.
+// WithClock sets the clock for signatures' timestamps and the rate limits' slots (a
+// send still waits for its slot in real time).
 func WithClock(c clock.PassiveClock) Option { return func(r *Router) { r.clock = c } }
 
 // WithTLSConfig sets the TLS settings for SMTP (tests trust their own CA with it).
@@ -202,8 +205,9 @@ func (r *Router) observe(ns string, ch *v1.Channel, res dispatch.Result, latency
 // to maxWait; refused, it says when a token is expected. Buckets of channels unused for
 // a while are dropped.
 func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel, key string) (time.Time, bool) {
-	now, name := time.Now(), types.NamespacedName{Namespace: ns, Name: ch.Name}
-	if s, ok := r.takeSlot(key, name); ok {
+	now, name := r.clock.Now(), types.NamespacedName{Namespace: ns, Name: ch.Name}
+	cl := r.limiterFor(name, ch, now)
+	if s, ok := r.slotOf(key, name, cl, now, true); ok { // a void slot is as none: a token at the current rate
 		delay := max(s.at.Sub(now), 0)
 		if dl, ok := ctx.Deadline(); delay > r.maxWait || ok && time.Until(dl) < delay {
 			r.putSlot(key, s) // still the key's: its next try takes it
@@ -211,7 +215,6 @@ func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel, key strin
 		}
 		return r.wait(ctx, now, delay, s.res)
 	}
-	cl := r.limiterFor(name, ch, now)
 	res := cl.limiter.ReserveN(now, 1)
 	if !res.OK() {
 		return now.Add(time.Minute), false
@@ -243,11 +246,14 @@ func (r *Router) limiterFor(key types.NamespacedName, ch *v1.Channel, now time.T
 		cl = &channelLimiter{generation: ch.Generation, limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
 		r.limiters[key] = cl
 	}
-	cl.used = now
+	if now.After(cl.used) {
+		cl.used = now
+	}
 	return cl
 }
 
-// wait holds the send until its token's time; a cancelled send gives the token back.
+// wait holds the send until its token's time, in real time; a cancelled send gives the
+// token back.
 func (r *Router) wait(ctx context.Context, now time.Time, delay time.Duration, res *rate.Reservation) (time.Time, bool) {
 	if delay <= 0 {
 		return now, true
@@ -258,7 +264,7 @@ func (r *Router) wait(ctx context.Context, now time.Time, delay time.Duration, r
 	case <-t.C:
 		return now.Add(delay), true
 	case <-ctx.Done():
-		res.Cancel()
+		res.CancelAt(r.clock.Now()) // Cancel would read the wall clock, not the limiter's
 		return now.Add(delay), false
 	}
 }

@@ -8,40 +8,52 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
+// slotStale is how long past its time a slot is kept. A touch late by less (a busy
+// operator) keeps its place; one held back longer (business hours closed, the operator
+// down) queues again, or a night's backlog would all go at once in the morning.
+const slotStale = 10 * time.Minute
+
 // slot is a rate-limit token reserved for one touch key ahead of its send.
 type slot struct {
-	ch  types.NamespacedName
+	ch types.NamespacedName
+	// cl is the bucket the token came from: once the channel's bucket is rebuilt (its
+	// rate edited), the slot is void and the touch queues at the new rate.
+	cl  *channelLimiter
 	res *rate.Reservation
 	at  time.Time
+}
+
+// usable reports whether s is still a slot on channel ch, whose bucket is now cl.
+func (s slot) usable(ch types.NamespacedName, cl *channelLimiter, now time.Time) bool {
+	return s.ch == ch && s.cl == cl && now.Sub(s.at) <= slotStale
 }
 
 // Reserve takes the channel's next token for the key (dispatch.Slots). A wait up to
 // maxWait is reported as zero: the send takes it on its lane. A channel that cannot be
 // read reserves nothing: its send reports the problem.
 func (r *Router) Reserve(ctx context.Context, ns, channel, key string) (time.Duration, bool) {
-	now, name := time.Now(), types.NamespacedName{Namespace: ns, Name: channel}
-	if s, ok := r.slotOf(key, name); ok {
-		return r.shortWaitIsNow(s.at.Sub(now)), false
-	}
+	now, name := r.clock.Now(), types.NamespacedName{Namespace: ns, Name: channel}
 	ch, _, _, ok := r.channel(ctx, ns, channel)
 	if !ok || !hasSpec(ch) {
 		return 0, false
 	}
-	cl := r.limiterFor(name, ch, now)
-	res := cl.limiter.ReserveN(now, 1)
-	if !res.OK() {
-		return 0, false
-	}
-	at := now.Add(res.DelayFrom(now))
-	r.mu.Lock()
-	if s, ok := r.slots[key]; ok { // reserved meanwhile by a concurrent reconcile
-		r.mu.Unlock()
-		res.CancelAt(now)
+	cl := r.limiterFor(name, ch, now) // read first: an edited channel voids its slots
+	if s, ok := r.slotOf(key, name, cl, now, false); ok {
 		return r.shortWaitIsNow(s.at.Sub(now)), false
 	}
-	r.slots[key] = slot{ch: name, res: res, at: at}
+	s, ok := reserveSlot(name, cl, now)
+	if !ok {
+		return 0, false
+	}
+	r.mu.Lock()
+	if old, ok := r.slots[key]; ok && old.usable(name, cl, now) { // reserved meanwhile by a concurrent reconcile
+		r.mu.Unlock()
+		s.res.CancelAt(now)
+		return r.shortWaitIsNow(old.at.Sub(now)), false
+	}
+	r.keepSlot(key, s)
 	r.mu.Unlock()
-	return r.shortWaitIsNow(at.Sub(now)), true
+	return r.shortWaitIsNow(s.at.Sub(now)), true
 }
 
 func (r *Router) shortWaitIsNow(wait time.Duration) time.Duration {
@@ -58,36 +70,36 @@ func (r *Router) Release(key string) {
 	delete(r.slots, key)
 	r.mu.Unlock()
 	if ok {
-		s.res.Cancel()
+		s.res.CancelAt(r.clock.Now()) // Cancel would read the wall clock, not the limiter's
 	}
 }
 
-// slotOf is the key's slot on the channel. A slot on another channel (the touch moved
-// to a fallback) is given back.
-func (r *Router) slotOf(key string, ch types.NamespacedName) (slot, bool) {
-	r.mu.Lock()
-	s, ok := r.slots[key]
-	if ok && s.ch != ch {
-		delete(r.slots, key)
-	}
-	r.mu.Unlock()
-	if ok && s.ch != ch {
-		s.res.Cancel()
+// reserveSlot takes the bucket's next token as a slot.
+func reserveSlot(ch types.NamespacedName, cl *channelLimiter, now time.Time) (slot, bool) {
+	res := cl.limiter.ReserveN(now, 1)
+	if !res.OK() {
 		return slot{}, false
 	}
-	return s, ok
+	return slot{ch: ch, cl: cl, res: res, at: now.Add(res.DelayFrom(now))}, true
 }
 
-// takeSlot removes and returns the key's reserved slot on the channel, if it has one.
-func (r *Router) takeSlot(key string, ch types.NamespacedName) (slot, bool) {
+// slotOf is the key's usable slot on the channel, whose bucket is cl; take removes it.
+// A void slot (on another channel: the touch moved to a fallback; on a rebuilt bucket;
+// stale) is given back.
+func (r *Router) slotOf(key string, ch types.NamespacedName, cl *channelLimiter, now time.Time, take bool) (slot, bool) {
 	if key == "" {
 		return slot{}, false
 	}
-	s, ok := r.slotOf(key, ch)
-	if ok {
-		r.mu.Lock()
+	r.mu.Lock()
+	s, had := r.slots[key]
+	ok := had && s.usable(ch, cl, now)
+	if had && (take || !ok) {
 		delete(r.slots, key)
-		r.mu.Unlock()
+	}
+	r.mu.Unlock()
+	if had && !ok {
+		s.res.CancelAt(now)
+		return slot{}, false
 	}
 	return s, ok
 }
@@ -96,14 +108,23 @@ func (r *Router) takeSlot(key string, ch types.NamespacedName) (slot, bool) {
 func (r *Router) putSlot(key string, s slot) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.slots[key] = s
+	r.keepSlot(key, s)
 }
 
-// pruneSlots drops slots long past whose touch was never sent (the lead replied or was
+// keepSlot stores the key's slot and keeps its bucket from being pruned before the slot
+// is due (a rebuilt bucket would hand out a fresh burst on top of it). Callers hold mu.
+func (r *Router) keepSlot(key string, s slot) {
+	r.slots[key] = s
+	if s.at.After(s.cl.used) {
+		s.cl.used = s.at
+	}
+}
+
+// pruneSlots drops stale slots whose touch was never sent (the lead replied or was
 // deleted while it waited). Callers hold mu.
 func (r *Router) pruneSlots(now time.Time) {
 	for k, s := range r.slots {
-		if now.Sub(s.at) > limiterIdle {
+		if now.Sub(s.at) > slotStale {
 			delete(r.slots, k)
 		}
 	}
