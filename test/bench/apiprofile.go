@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,36 +23,9 @@ func (b *bench) profileAPIServer(ctx context.Context, name string, length time.D
 	p := &apiProfile{name: name, file: filepath.Join(b.out, name+".kube-apiserver.cpu.pb.gz"), done: make(chan error, 1)}
 	go func() {
 		url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", b.cp.host, int(length.Seconds()))
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			p.done <- err
-			return
-		}
-		resp, err := b.cp.metrics.Do(req)
-		if err != nil {
-			p.done <- err
-			return
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			p.done <- fmt.Errorf("kube-apiserver pprof: HTTP %d", resp.StatusCode)
-			return
-		}
-		f, err := os.Create(p.file)
-		if err == nil {
-			_, err = io.Copy(f, resp.Body)
-			err = errorsJoin(err, f.Close())
-		}
-		p.done <- err
+		p.done <- download(ctx, b.cp.metrics, url, p.file)
 	}()
 	return p
-}
-
-func errorsJoin(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // apiServerCalls are the request paths a write-bound phase spends its control-plane CPU

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -53,18 +51,5 @@ func (cp *controlPlane) stop() { _ = cp.env.Stop() }
 
 // scrape reads kube-apiserver's /metrics (the envtest user is an admin).
 func (cp *controlPlane) scrape(ctx context.Context) (samples, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cp.host+"/metrics", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := cp.metrics.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return nil, fmt.Errorf("apiserver /metrics: HTTP %d: %s", resp.StatusCode, b)
-	}
-	return parseSamples(resp.Body, "apiserver_request_total")
+	return scrapeSamples(ctx, cp.metrics, cp.host+"/metrics", "apiserver_request_total")
 }

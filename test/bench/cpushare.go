@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -36,20 +35,7 @@ func (cp *controlPlane) cpuShare(ctx context.Context) cpuShare {
 }
 
 func (cp *controlPlane) processCPU(ctx context.Context, c *http.Client, url string) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return 0, fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
-	}
-	ss, err := parseSamples(resp.Body, "process_cpu_seconds_total")
+	ss, err := scrapeSamples(ctx, c, url, "process_cpu_seconds_total")
 	if err != nil {
 		return 0, err
 	}

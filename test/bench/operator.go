@@ -135,16 +135,7 @@ func (op *operator) alive() bool {
 
 // metrics scrapes the operator's own /metrics.
 func (op *operator) metrics(ctx context.Context, names ...string) (samples, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, op.metricsURL+"/metrics", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return parseSamples(resp.Body, names...)
+	return scrapeSamples(ctx, http.DefaultClient, op.metricsURL+"/metrics", names...)
 }
 
 // memory is the operator's footprint at one instant.
@@ -160,13 +151,10 @@ type memory struct {
 // data, not garbage awaiting collection, then reads the operator's metrics and /proc.
 func (op *operator) memory(ctx context.Context, leads int) (memory, error) {
 	m := memory{leads: leads}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, op.pprofURL+"/debug/pprof/heap?gc=1", nil)
-	if err != nil {
-		return m, err
-	}
-	if resp, err := http.DefaultClient.Do(req); err == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+	// The profile itself is not wanted; without it the heap figure is merely less exact.
+	if body, err := get(ctx, http.DefaultClient, op.pprofURL+"/debug/pprof/heap?gc=1"); err == nil {
+		_, _ = io.Copy(io.Discard, body)
+		body.Close()
 	}
 	ss, err := op.metrics(ctx, "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes")
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -79,25 +78,7 @@ func (p *profiler) finish() {
 func (p *profiler) fetch(path, file string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), p.slice+30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.op.pprofURL+path, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("pprof %s: HTTP %d", path, resp.StatusCode)
-	}
-	f, err := os.Create(filepath.Join(p.dir, file))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(f, resp.Body)
-	return err
+	return download(ctx, http.DefaultClient, p.op.pprofURL+path, filepath.Join(p.dir, file))
 }
 
 // summary is `go tool pprof -top` of the CPU slices and of the allocations made during
