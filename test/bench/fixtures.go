@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -157,14 +159,48 @@ func install(ctx context.Context, c client.Client, objs []client.Object, timeout
 	return nil
 }
 
-// clearLeads deletes a phase's leads (and any Interaction objects) so the next phase
-// starts with the operator's cache holding only its own leads.
+// clearTimeout bounds clearLeads: deleting a 10k-lead phase takes over a minute.
+const clearTimeout = 5 * time.Minute
+
+// clearLeads deletes a phase's leads (and any Interaction objects) and waits until they
+// are gone, so the next phase starts with the operator's cache holding only its own leads.
+// A large delete can outlast kube-apiserver's 60 s request timeout, which also stops the
+// deletion part way (it runs under the request's context): so a timed-out delete is sent
+// again, and only objects still there after clearTimeout are an error.
 func clearLeads(ctx context.Context, c client.Client, ns string) error {
-	if err := c.DeleteAllOf(ctx, &v1.Lead{}, client.InNamespace(ns)); err != nil && !apierrors.IsNotFound(err) {
-		return err
-	}
-	if err := c.DeleteAllOf(ctx, &v1.Interaction{}, client.InNamespace(ns)); err != nil && !apierrors.IsNotFound(err) {
-		return err
+	deadline := time.Now().Add(clearTimeout)
+	kinds := []struct {
+		obj  client.Object
+		list client.ObjectList
+	}{{&v1.Lead{}, &v1.LeadList{}}, {&v1.Interaction{}, &v1.InteractionList{}}}
+	for _, k := range kinds {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			delErr := c.DeleteAllOf(ctx, k.obj, client.InNamespace(ns))
+			if delErr != nil && !apierrors.IsNotFound(delErr) && !timedOut(delErr) {
+				return delErr
+			}
+			err := c.List(ctx, k.list, client.InNamespace(ns), client.Limit(1))
+			if err != nil && !timedOut(err) {
+				return err
+			}
+			if err == nil && meta.LenList(k.list) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				return errors.Join(fmt.Errorf("%T objects still in namespace %s after %s of deleting", k.obj, ns, clearTimeout), delErr, err)
+			}
+			time.Sleep(2 * time.Second)
+		}
 	}
 	return nil
+}
+
+// timedOut: kube-apiserver's request timeout answered (504), or the handler's own error
+// won that race (a 500 saying the request's context ran out).
+func timedOut(err error) bool {
+	return apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) ||
+		strings.Contains(err.Error(), context.DeadlineExceeded.Error())
 }
