@@ -118,9 +118,11 @@ func lead(ns, name, policy, campaign string, i int) *v1.Lead {
 
 func leadName(prefix string, i int) string { return fmt.Sprintf("%s-%06d", prefix, i) }
 
-// install creates the objects and waits for the operator to call every channel and
-// policy Ready, so leads never meet a policy that is still being checked.
-func install(ctx context.Context, c client.Client, objs []client.Object, timeout time.Duration) error {
+// install creates a phase's fixtures and waits (a minute at most) for the operator to
+// call every channel and policy Ready, so leads never meet a policy still being checked.
+func (b *bench) install(ctx context.Context, f phaseFixtures) error {
+	const timeout = time.Minute
+	c, objs := b.cp.client, f.objects(b.rc)
 	for _, o := range objs {
 		if err := c.Create(ctx, o); err != nil && !apierrors.IsAlreadyExists(err) {
 			return fmt.Errorf("creating %T %s: %w", o, o.GetName(), err)

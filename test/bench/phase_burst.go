@@ -17,28 +17,16 @@ const campaignWritesTarget = 20
 // a typical lead's stored size after its first touch.
 func (b *bench) burstPhase(ctx context.Context) error {
 	const ns, camp = "bench-burst", "cnc-eu"
-	c := b.cp.client
 	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}},
 		campaign: campaign(ns, camp, policyName("hook"), b.cfg.reps, b.cfg.burst)}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, f); err != nil {
 		return err
 	}
 	n := b.cfg.burst
-	before, err := b.cp.apiCounts(ctx)
+	r, err := b.toFirstTouch(ctx, "burst", ns, n, nil,
+		func(i int) *v1.Lead { return lead(ns, leadName("burst", i), "", camp, i) })
 	if err != nil {
 		return err
-	}
-	errsBefore, droppedBefore, statsBefore := b.reconcileErrors(ctx), b.eventsDropped(ctx), b.opStats(ctx)
-	prof := b.profile("burst")
-
-	cr := burstCreate(ctx, c, n, b.cfg.workers,
-		func(i int) *v1.Lead { return lead(ns, leadName("burst", i), "", camp, i) }, nil)
-	all := b.rc.waitFirstTouched(ns, len(cr.at), b.cfg.phaseTimeout)
-	touched := b.rc.firstTouched(ns)
-	took := b.rc.lastFirst(ns).Sub(cr.start)
-	statsAfter := b.opStats(ctx)
-	if prof != nil {
-		prof.finish()
 	}
 	// The campaign controller recomputes after a debounce; let it finish before counting.
 	time.Sleep(b.cfg.settle + 5*time.Second)
@@ -46,33 +34,23 @@ func (b *bench) burstPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cost := costOf(after.minus(before))
+	cost := costOf(after.minus(r.apiBefore))
 
 	phase := fmt.Sprintf("burst (%d leads, 1 campaign, %d reps)", n, b.cfg.reps)
-	if !all {
-		b.rep.note("burst: only %d of %d leads were touched within %s", touched, len(cr.at), b.cfg.phaseTimeout)
-	}
-	b.rep.add(phase, "time until every lead was reached", fmt.Sprintf("%s (%.1f leads/s)", took.Round(time.Second), perSec(touched, took)))
+	b.rep.add(phase, "time until every lead was reached", fmt.Sprintf("%s (%.1f leads/s)", r.took.Round(time.Second), perSec(r.touched, r.took)))
 	b.rep.check(phase, "campaign status writes", fmt.Sprintf("%.0f (%.0f conflicts)", cost.campaignStatus, cost.campaignConf),
 		fmt.Sprintf("<= %d", campaignWritesTarget), cost.campaignStatus <= campaignWritesTarget)
-	b.apiCostRows(phase, cost, touched)
-	b.rep.add(phase, "reconcile errors (operator metrics)", fmt.Sprintf("%.0f", b.reconcileErrors(ctx)-errsBefore))
-	b.rep.add(phase, "events dropped (operator metrics)", fmt.Sprintf("%.0f", b.eventsDropped(ctx)-droppedBefore))
-	b.opStatsRows(phase, statsBefore, statsAfter, touched)
-	if m, err := b.op.memory(ctx, len(cr.at)); err == nil {
-		b.memory = append(b.memory, m)
-		b.memoryRows(phase, m)
-		if m.leads >= 10000 {
-			b.rep.check(phase, "RSS at 10k leads", mib(m.rss), "<= 150 MiB", m.rss <= rssTarget)
-		}
+	b.apiCostRows(phase, cost, r.touched)
+	if m, ok := b.operatorRows(ctx, phase, r); ok && m.leads >= 10000 {
+		b.rep.check(phase, "RSS at 10k leads", mib(m.rss), "<= 150 MiB", m.rss <= rssTarget)
 	}
-	names := make([]string, 0, len(cr.at))
-	for name := range cr.at {
+	names := make([]string, 0, len(r.cr.at))
+	for name := range r.cr.at {
 		names = append(names, name)
 	}
 	if med, largest, err := b.typicalSize(ctx, ns, names); err == nil {
 		b.rep.check("size", "typical lead after its first touch (median of a sample)", kib(float64(med)), "<= 16 KiB", med <= typicalTarget)
 		b.rep.add("size", "largest of that sample", kib(float64(largest)))
 	}
-	return clearLeads(ctx, c, ns)
+	return clearLeads(ctx, b.cp.client, ns)
 }

@@ -28,7 +28,7 @@ func (b *bench) inbound(ctx context.Context) error {
 	c := b.cp.client
 	// The first touch is a day away: the leads are quiet, only the events move them.
 	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}, firstAfter: 24 * time.Hour}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, f); err != nil {
 		return err
 	}
 	leads := []string{"in-one"}

@@ -15,8 +15,7 @@ const latencyTarget = time.Second
 func (b *bench) latency(ctx context.Context) error {
 	const ns = "bench-lat"
 	c := b.cp.client
-	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}}); err != nil {
 		return err
 	}
 	statsBefore := b.opStats(ctx)
@@ -53,7 +52,7 @@ func (b *bench) slowReceiver(ctx context.Context) error {
 	const ns = "bench-slow"
 	c := b.cp.client
 	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "healthy"}, {name: "slow", slow: true}}}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, f); err != nil {
 		return err
 	}
 	healthyRate, slowRate := max(1, b.cfg.steadyRate/2), max(1, b.cfg.steadyRate/10)

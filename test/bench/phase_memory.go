@@ -54,9 +54,7 @@ func (b *bench) memorySlope() {
 // at each step it waits until the operator touched them all, then reads its memory.
 func (b *bench) memoryPhase(ctx context.Context) error {
 	const ns = "bench-mem"
-	c := b.cp.client
-	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}}); err != nil {
 		return err
 	}
 	have := 0
@@ -65,7 +63,7 @@ func (b *bench) memoryPhase(ctx context.Context) error {
 			continue
 		}
 		base := have
-		cr := burstCreate(ctx, c, target-have, b.cfg.workers,
+		cr := burstCreate(ctx, b.cp.client, target-have, b.cfg.workers,
 			func(i int) *v1.Lead { return lead(ns, leadName("mem", base+i), policyName("hook"), "", base+i) }, nil)
 		have += len(cr.at)
 		if !b.rc.waitFirstTouched(ns, have, b.cfg.phaseTimeout) {

@@ -16,9 +16,8 @@ import (
 // on every attempt).
 func (b *bench) rateLimited(ctx context.Context) error {
 	const ns = "bench-rl"
-	c := b.cp.client
 	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "limited", perMinute: int32(b.cfg.rlPerMinute)}}}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, f); err != nil {
 		return err
 	}
 	n := b.cfg.rlLeads
@@ -26,7 +25,7 @@ func (b *bench) rateLimited(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cr := burstCreate(ctx, c, n, b.cfg.workers,
+	cr := burstCreate(ctx, b.cp.client, n, b.cfg.workers,
 		func(i int) *v1.Lead { return lead(ns, leadName("rl", i), policyName("limited"), "", i) }, nil)
 
 	// Drained: every lead's first touch has an outcome (sent, or given up on: failed, or
@@ -66,7 +65,7 @@ func (b *bench) rateLimited(ctx context.Context) error {
 		b.rep.check(phase, "lead status writes per eventual touch", fmt.Sprintf("%.2f (%.0f conflicts)", per, cost.leadStatusConflicts),
 			"<= 2", per <= 2.0001)
 	}
-	return clearLeads(ctx, c, ns)
+	return clearLeads(ctx, b.cp.client, ns)
 }
 
 type drainState struct{ done, sent int }

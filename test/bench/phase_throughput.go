@@ -15,28 +15,16 @@ import (
 // bare ceiling, and the API writes per touch from kube-apiserver's own counters.
 func (b *bench) throughput(ctx context.Context) error {
 	const ns = "bench-tp"
-	c := b.cp.client
-	f := phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}}
-	if err := install(ctx, c, f.objects(b.rc), time.Minute); err != nil {
+	if err := b.install(ctx, phaseFixtures{ns: ns, channels: []channelSpec{{name: "hook"}}}); err != nil {
 		return err
 	}
 	n := b.cfg.leads
-	before, err := b.cp.apiCounts(ctx)
+	var api *apiProfile
+	r, err := b.toFirstTouch(ctx, "throughput", ns, n,
+		func() { api = b.profileAPIServer(ctx, "throughput", 15*time.Second) },
+		func(i int) *v1.Lead { return lead(ns, leadName("tp", i), policyName("hook"), "", i) })
 	if err != nil {
 		return err
-	}
-	errsBefore, droppedBefore, statsBefore := b.reconcileErrors(ctx), b.eventsDropped(ctx), b.opStats(ctx)
-	prof := b.profile("throughput")
-	api := b.profileAPIServer(ctx, "throughput", 15*time.Second)
-
-	cr := burstCreate(ctx, c, n, b.cfg.workers,
-		func(i int) *v1.Lead { return lead(ns, leadName("tp", i), policyName("hook"), "", i) }, nil)
-	all := b.rc.waitFirstTouched(ns, len(cr.at), b.cfg.phaseTimeout)
-	touched := b.rc.firstTouched(ns)
-	took := b.rc.lastFirst(ns).Sub(cr.start)
-	statsAfter := b.opStats(ctx)
-	if prof != nil {
-		prof.finish()
 	}
 	time.Sleep(b.cfg.settle) // trailing result writes and events
 	after, err := b.cp.apiCounts(ctx)
@@ -44,27 +32,70 @@ func (b *bench) throughput(ctx context.Context) error {
 		return err
 	}
 
-	rate := perSec(touched, took)
+	rate := perSec(r.touched, r.took)
 	phase := fmt.Sprintf("throughput (%d leads)", n)
-	if !all {
-		b.rep.note("throughput: only %d of %d leads were touched within %s", touched, len(cr.at), b.cfg.phaseTimeout)
-	}
-	b.rep.add(phase, "leads first-touched per second", fmt.Sprintf("%.1f /s (%d in %s)", rate, touched, took.Round(time.Millisecond)))
+	b.rep.add(phase, "leads first-touched per second", fmt.Sprintf("%.1f /s (%d in %s)", rate, r.touched, r.took.Round(time.Millisecond)))
 	if b.bare > 0 {
-		r := rate / b.bare
-		b.rep.check(phase, "ratio to the bare ceiling", fmt.Sprintf("%.2fx", r), ">= 0.7x", r >= 0.7)
+		ratio := rate / b.bare
+		b.rep.check(phase, "ratio to the bare ceiling", fmt.Sprintf("%.2fx", ratio), ">= 0.7x", ratio >= 0.7)
 	}
-	b.apiCostRows(phase, costOf(after.minus(before)), touched)
-	b.rep.add(phase, "reconcile errors (operator metrics)", fmt.Sprintf("%.0f", b.reconcileErrors(ctx)-errsBefore))
-	b.rep.add(phase, "events dropped (operator metrics)", fmt.Sprintf("%.0f", b.eventsDropped(ctx)-droppedBefore))
-	b.opStatsRows(phase, statsBefore, statsAfter, touched)
+	b.apiCostRows(phase, costOf(after.minus(r.apiBefore)), r.touched)
 	b.apiProfiles = append(b.apiProfiles, api)
+	b.operatorRows(ctx, phase, r)
+	return clearLeads(ctx, b.cp.client, ns)
+}
 
-	if m, err := b.op.memory(ctx, len(cr.at)); err == nil {
-		b.memory = append(b.memory, m)
-		b.memoryRows(phase, m)
+// firstTouchRun is a burst of leads measured until each one's first touch: the API
+// server's counters and the operator's own before it, the operator's after it.
+type firstTouchRun struct {
+	cr                        *created
+	touched                   int
+	took                      time.Duration // from the first create to the last first touch
+	apiBefore                 apiCounts
+	errsBefore, droppedBefore float64
+	statsBefore, statsAfter   opStats
+}
+
+// toFirstTouch creates n leads made by mk as fast as the API server takes them, with the
+// operator profiled, and waits until each was first touched. started, if given, runs
+// just after the operator's profiler starts (throughput starts kube-apiserver's there).
+func (b *bench) toFirstTouch(ctx context.Context, name, ns string, n int, started func(), mk func(i int) *v1.Lead) (firstTouchRun, error) {
+	var r firstTouchRun
+	var err error
+	if r.apiBefore, err = b.cp.apiCounts(ctx); err != nil {
+		return r, err
 	}
-	return clearLeads(ctx, c, ns)
+	r.errsBefore, r.droppedBefore, r.statsBefore = b.reconcileErrors(ctx), b.eventsDropped(ctx), b.opStats(ctx)
+	prof := b.profile(name)
+	if started != nil {
+		started()
+	}
+	r.cr = burstCreate(ctx, b.cp.client, n, b.cfg.workers, mk, nil)
+	if !b.rc.waitFirstTouched(ns, len(r.cr.at), b.cfg.phaseTimeout) {
+		b.rep.note("%s: only %d of %d leads were touched within %s", name, b.rc.firstTouched(ns), len(r.cr.at), b.cfg.phaseTimeout)
+	}
+	r.touched = b.rc.firstTouched(ns)
+	r.took = b.rc.lastFirst(ns).Sub(r.cr.start)
+	r.statsAfter = b.opStats(ctx)
+	if prof != nil {
+		prof.finish()
+	}
+	return r, nil
+}
+
+// operatorRows are what the operator's own metrics say of a run, and its memory after
+// it (ok when read).
+func (b *bench) operatorRows(ctx context.Context, phase string, r firstTouchRun) (m memory, ok bool) {
+	b.rep.add(phase, "reconcile errors (operator metrics)", fmt.Sprintf("%.0f", b.reconcileErrors(ctx)-r.errsBefore))
+	b.rep.add(phase, "events dropped (operator metrics)", fmt.Sprintf("%.0f", b.eventsDropped(ctx)-r.droppedBefore))
+	b.opStatsRows(phase, r.statsBefore, r.statsAfter, r.touched)
+	m, err := b.op.memory(ctx, len(r.cr.at))
+	if err != nil {
+		return m, false
+	}
+	b.memory = append(b.memory, m)
+	b.memoryRows(phase, m)
+	return m, true
 }
 
 // apiCostRows are the per-touch write figures.
