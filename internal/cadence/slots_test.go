@@ -103,3 +103,64 @@ func TestTasksTakeNoSlot(t *testing.T) {
 		t.Fatalf("the task waited for a slot: %+v", res.Touch)
 	}
 }
+
+// TestSlotOutsideTheCustomersHours: a backlog draining into the evening must not send
+// at night. Friday 2026-10-23 17:50 in Berlin, the channel's slot at 18:10 is past the
+// customer's 18:00 close: the slot is given back and the touch waits, with its key, for
+// Monday 09:00, which after the end of summer time on Sunday is 08:00 UTC. A step
+// marked Anytime takes the evening slot.
+func TestSlotOutsideTheCustomersHours(t *testing.T) {
+	now := at("2026-10-23T15:50:00Z") // Friday 17:50 CEST
+	slot := at("2026-10-23T16:10:00Z")
+	monday := at("2026-10-26T08:00:00Z") // Monday 09:00 CET
+	for _, anytime := range []bool{false, true} {
+		l := lead("Europe/Berlin", "high", "2026-10-23T15:50:00Z")
+		p := industrial()
+		if anytime {
+			p.Steps[0].SendWindow = v1.SendAnytime
+		}
+		in := input(l, p, now)
+		in.Slot = func(string, string) time.Time {
+			if in.Now.Before(monday) {
+				return slot
+			}
+			return time.Time{}
+		}
+		var released []string
+		in.ReleaseSlot = func(key string) { released = append(released, key) }
+		res := decide(t, in)
+		if res.Touch != nil {
+			t.Fatalf("anytime=%v: sent at once, before its slot: %+v", anytime, res.Touch.Record)
+		}
+		rec := l.Status.Touches[0]
+		if anytime {
+			if !rec.NextAttemptAt.Time.Equal(slot) || rec.Message != SlotMessage || len(released) != 0 {
+				t.Errorf("Anytime step: next attempt %v %q, released %q; want the evening slot %s", rec.NextAttemptAt, rec.Message, released, slot)
+			}
+			continue
+		}
+		if rec.NextAttemptAt == nil || !rec.NextAttemptAt.Time.Equal(monday) || rec.Message != SlotAfterHoursMessage {
+			t.Fatalf("next attempt %v %q, want Monday 09:00 Berlin (%s) waiting for the hours", rec.NextAttemptAt, rec.Message, monday)
+		}
+		if len(released) != 1 || released[0] != rec.Key {
+			t.Errorf("slots given back %q, want the touch's own %s", released, rec.Key)
+		}
+		if !res.NextAt.Equal(monday) {
+			t.Errorf("wakes at %s, want %s", res.NextAt, monday)
+		}
+		if c := cond(res.Status, v1.ConditionReconciling); c == "True/TouchInFlight" {
+			t.Errorf("Reconciling = %s for a weekend's wait: it is not being sent", c)
+		}
+		for _, night := range []string{"2026-10-23T16:10:00Z", "2026-10-24T10:00:00Z", "2026-10-26T07:59:00Z"} {
+			in.Now = at(night)
+			if res = decide(t, in); res.Touch != nil {
+				t.Fatalf("sent at %s, outside the customer's hours", night)
+			}
+		}
+		in.Now = monday
+		res = decide(t, in)
+		if res.Touch == nil || res.Touch.Record.Key != rec.Key {
+			t.Fatalf("Monday 09:00: %+v, want the touch with its key %s", res.Touch, rec.Key)
+		}
+	}
+}

@@ -31,6 +31,9 @@ type Input struct {
 	// reserves that slot); zero, or a nil Slot: now. A later slot becomes the intent's
 	// next attempt, so a backlog waits in status, not in flight.
 	Slot func(channel, key string) time.Time
+	// ReleaseSlot gives back the key's slot when the engine does not wait for it (it
+	// fell outside the customer's hours); nil: nothing to give back.
+	ReleaseSlot func(key string)
 	// Colleagues are the other leads of the lead's company in the namespace, for the
 	// policy's sameCompany rule; the caller looks them up only when the rule is on.
 	Colleagues []Colleague
