@@ -34,6 +34,9 @@ const (
 // decision is the engine's.
 type LeadReconciler struct {
 	client.Client
+	// APIReader reads the lead's stored version before a send that no status write
+	// precedes (readIsCurrent); nil: Client.
+	APIReader  client.Reader
 	Recorder   events.EventRecorder
 	Clock      clock.PassiveClock
 	Dispatcher dispatch.Dispatcher
@@ -74,7 +77,7 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 	if !l.DeletionTimestamp.IsZero() {
 		return reconcile.Result{}, nil
 	}
-	if r.superseded.behind(req.NamespacedName, l.ResourceVersion) {
+	if r.superseded.behind(req.NamespacedName, l.ResourceVersion, r.Clock.Now()) {
 		// The cache has not seen this controller's last write yet: acting on it would
 		// only plan what that write settled and conflict.
 		return reconcile.Result{RequeueAfter: staleRetry}, nil
@@ -117,7 +120,8 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 			return r.block(ctx, &l, v1.ReasonInvalidTimeZone, err.Error())
 		}
 		l.Status = res.Status
-		if err := r.writeStatus(ctx, &l, before, labels); err != nil {
+		wrote, err := r.writeStatus(ctx, &l, before, labels)
+		if err != nil {
 			taken.release()
 			l.Status = *before
 			if apierrors.IsConflict(err) {
@@ -125,6 +129,15 @@ func (r *LeadReconciler) Reconcile(ctx context.Context, req reconcile.Request) (
 				return reconcile.Result{RequeueAfter: conflictRetry}, nil
 			}
 			return reconcile.Result{}, err
+		}
+		if !wrote && (res.Touch != nil || len(res.Notices) > 0) {
+			// No write's optimistic lock stands behind this send: make sure the cache
+			// is not behind the stored lead before anything goes out.
+			current, err := r.readIsCurrent(ctx, &l)
+			if err != nil || !current {
+				taken.release()
+				return reconcile.Result{RequeueAfter: staleRetry}, err
+			}
 		}
 		r.Sends.written(written)
 		if pass == 0 {
@@ -176,6 +189,7 @@ func (r *LeadReconciler) input(ctx context.Context, l *v1.Lead, g *gather.Gather
 			}
 			return now.Add(wait).Truncate(time.Second).Add(time.Second) // the reconcile at the slot finds it free
 		}
+		in.ReleaseSlot = s.Release
 	}
 	return in
 }
@@ -236,25 +250,26 @@ func (r *LeadReconciler) send(ctx context.Context, l *v1.Lead, g *gather.Gathere
 func (r *LeadReconciler) block(ctx context.Context, l *v1.Lead, reason, msg string) (reconcile.Result, error) {
 	before := l.Status.DeepCopy()
 	cadence.Blocked(&l.Status, l.Generation, reason, msg)
-	if err := r.writeStatus(ctx, l, before, r.metricLabels(ctx, l, l.Status.Policy)); err != nil && !apierrors.IsConflict(err) {
+	if _, err := r.writeStatus(ctx, l, before, r.metricLabels(ctx, l, l.Status.Policy)); err != nil && !apierrors.IsConflict(err) {
 		return reconcile.Result{}, err
 	}
 	return reconcile.Result{RequeueAfter: blockedRetry}, nil
 }
 
-// writeStatus updates the status subresource under optimistic locking when it changed:
-// a stale cache makes the write of a touch's intent conflict before anything is sent.
-func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1.LeadStatus, labels metrics.LeadLabels) error {
+// writeStatus updates the status subresource under optimistic locking when it changed,
+// and says whether it wrote: a stale cache makes the write of a touch's intent conflict
+// before anything is sent.
+func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1.LeadStatus, labels metrics.LeadLabels) (bool, error) {
 	if equality.Semantic.DeepEqual(before, &l.Status) {
-		return nil
+		return false, nil
 	}
 	read := l.ResourceVersion
 	if err := r.Status().Update(ctx, l); err != nil {
-		return err
+		return false, err
 	}
 	r.superseded.replaced(client.ObjectKeyFromObject(l), read, r.Clock.Now())
 	recordMetrics(l, labels, before, &l.Status)
-	return nil
+	return true, nil
 }
 
 // announce emits one event summing up what this reconcile changed, and tells the

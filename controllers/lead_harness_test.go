@@ -36,6 +36,9 @@ type harness struct {
 	stale  *v1.Lead
 	r      *controllers.LeadReconciler
 	client client.Client
+	// direct reads the API server with no stale lead injected: the reconciler's
+	// APIReader, as mgr.GetAPIReader() is in the operator.
+	direct client.Client
 }
 
 func newHarness(t *testing.T, start time.Time) *harness {
@@ -63,7 +66,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 			return c.SubResource(sub).Update(ctx, obj, opts...)
 		},
 	})
-	h.client = c
+	h.client, h.direct = c, direct
 	h.restart()
 	return h
 }
@@ -71,7 +74,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 // restart replaces the reconciler, as a new operator process would: the sends in
 // flight and their outcomes, and the rep reservations, are gone.
 func (h *harness) restart() {
-	h.r = &controllers.LeadReconciler{Client: h.client, Recorder: recorder, Clock: h.clock, Dispatcher: h.sent,
+	h.r = &controllers.LeadReconciler{Client: h.client, APIReader: h.direct, Recorder: recorder, Clock: h.clock, Dispatcher: h.sent,
 		Sends: controllers.NewSendQueue(h.clock, true), Loads: controllers.NewRepLoads()}
 }
 

@@ -44,16 +44,17 @@ func (s *supersededVersions) replaced(key types.NamespacedName, rv string, now t
 	}
 }
 
-// behind says whether rv is the version the lead's last write replaced; a read of any
-// other version forgets the entry.
-func (s *supersededVersions) behind(key types.NamespacedName, rv string) bool {
+// behind says whether rv is the version the lead's last write replaced, at now; a read
+// of any other version, or one past supersededTTL, forgets the entry: a write the server
+// took without a new version (a no-op) must not hold the lead longer than that.
+func (s *supersededVersions) behind(key types.NamespacedName, rv string, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ok := s.by[key]
 	if !ok {
 		return false
 	}
-	if v.rv == rv {
+	if v.rv == rv && now.Sub(v.at) <= supersededTTL {
 		return true
 	}
 	delete(s.by, key)

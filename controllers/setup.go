@@ -102,7 +102,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		Stats: stats, Waiting: waiting, Clock: clk}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the channel controller: %w", err)
 	}
-	leadReconciler := &LeadReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: clk, Dispatcher: router,
+	leadReconciler := &LeadReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: clk, Dispatcher: router,
 		Sends: NewSendQueue(clk, false), Loads: loads, Revisions: NewPolicyRevisions(mgr.GetClient(), mgr.GetAPIReader())}
 	if o.Archive != nil { // never a typed nil in the interface
 		leadReconciler.Archive = o.Archive
