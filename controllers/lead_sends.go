@@ -36,6 +36,7 @@ type SendQueue struct {
 	pending map[string]bool // keys submitted whose outcome is not yet written
 	results map[string]sendResult
 	lanes   map[string]*sendLane // by namespace/channel
+	swept   time.Time            // when written last looked for outcomes whose lead went away
 }
 
 // sendJob is one send.
@@ -145,6 +146,10 @@ func (q *SendQueue) outcome(key string) (sendResult, bool) {
 	return r, ok
 }
 
+// resultSweep is how often written looks for outcomes whose lead went away: walking
+// every held outcome on every status write was a measurable share of a burst's CPU.
+const resultSweep = time.Minute
+
 // written forgets outcomes now recorded in a lead's status.
 func (q *SendQueue) written(keys []string) {
 	q.mu.Lock()
@@ -154,6 +159,10 @@ func (q *SendQueue) written(keys []string) {
 		delete(q.results, k)
 		delete(q.pending, k)
 	}
+	if now.Sub(q.swept) < resultSweep {
+		return
+	}
+	q.swept = now
 	for k, r := range q.results { // outcomes whose lead went away
 		if now.Sub(r.at) > resultTTL {
 			delete(q.results, k)

@@ -165,7 +165,7 @@ func setSameCompany(st *v1.LeadStatus, gen int64, held bool, loc *time.Location)
 		msg = answerText(s) + ": cadence paused until " + s.Until.In(loc).Format("2006-01-02 15:04 MST")
 	}
 	if msg == "" {
-		meta.RemoveStatusCondition(&st.Conditions, v1.ConditionSameCompany)
+		RemoveCondition(&st.Conditions, v1.ConditionSameCompany)
 		return
 	}
 	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: v1.ConditionSameCompany, Status: metav1.ConditionTrue,

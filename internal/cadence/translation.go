@@ -91,5 +91,5 @@ func setTranslationMissing(st *v1.LeadStatus, gen int64, p *v1.FollowUpPolicySpe
 				rec.Template, lang, rec.Number, rec.Step, PolicyLanguage(p))})
 		return
 	}
-	meta.RemoveStatusCondition(&st.Conditions, v1.ConditionTranslationMissing)
+	RemoveCondition(&st.Conditions, v1.ConditionTranslationMissing)
 }
