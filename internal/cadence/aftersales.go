@@ -80,7 +80,7 @@ func (t *transition) afterSales() *Touch {
 		return nil
 	}
 	as.Phase = v1.AfterSalesActive
-	if touch, waiting := t.afterSalesOpen(as, in.Policy); touch != nil || waiting {
+	if touch, waiting := t.afterSalesOpen(as, in.Policy, customer); touch != nil || waiting {
 		return touch
 	}
 	events := map[v1.AfterSalesEvent]*metav1.Time{v1.AfterSalesWon: metaTime(wonAt), v1.AfterSalesConfirmed: as.ConfirmedAt,
@@ -124,7 +124,7 @@ func (t *transition) afterSales() *Touch {
 		as.Touches = append(as.Touches, rec)
 		if touch := t.retry(&as.Touches[len(as.Touches)-1], *next); touch != nil {
 			touch.Retry, touch.AfterSales = false, true
-			return t.awaitSlot(&as.Touches[len(as.Touches)-1], touch, &as.NextTouchAt)
+			return t.awaitSendTime(&as.Touches[len(as.Touches)-1], touch, &as.NextTouchAt, sendHours(*next, customer))
 		}
 	}
 	return nil
@@ -166,9 +166,10 @@ func nextAfterSalesStep(steps []v1.Step, as *v1.AfterSalesStatus, events map[v1.
 }
 
 // afterSalesOpen handles an after-sales touch whose intent is recorded and not
-// settled: it is in flight, waits for a retry, or is sent again with its key. waiting
+// settled: it is in flight, waits for a retry, or is sent again with its key inside
+// the after-sales policy's hours for the customer (customer). waiting
 // says that nothing else is planned meanwhile: one after-sales touch at a time.
-func (t *transition) afterSalesOpen(as *v1.AfterSalesStatus, p *v1.FollowUpPolicySpec) (touch *Touch, waiting bool) {
+func (t *transition) afterSalesOpen(as *v1.AfterSalesStatus, p *v1.FollowUpPolicySpec, customer *Schedule) (touch *Touch, waiting bool) {
 	for i := range as.Touches {
 		rec := &as.Touches[i]
 		switch rec.Result {
@@ -194,7 +195,7 @@ func (t *transition) afterSalesOpen(as *v1.AfterSalesStatus, p *v1.FollowUpPolic
 		}
 		if touch := t.retry(rec, step); touch != nil {
 			touch.AfterSales = true
-			return t.awaitSlot(rec, touch, &as.NextTouchAt), true
+			return t.awaitSendTime(rec, touch, &as.NextTouchAt, sendHours(step, customer)), true
 		}
 	}
 	return nil, false

@@ -48,7 +48,7 @@ func (t *transition) plan() *Touch {
 					return nil // held with its key until Meta approves the template again
 				}
 				if touch := t.retry(last, step); touch != nil {
-					return t.awaitSlot(last, touch, &st.NextTouchAt)
+					return t.awaitSendTime(last, touch, &st.NextTouchAt, sendHours(step, t.customer))
 				}
 				continue // failed on every channel: the cadence moves on
 			case v1.TouchTaskAssigned:
@@ -134,7 +134,7 @@ func (t *transition) plan() *Touch {
 		st.Touches = append(st.Touches, rec)
 		if touch := t.retry(&st.Touches[len(st.Touches)-1], step); touch != nil {
 			touch.Retry = false
-			return t.awaitSlot(&st.Touches[len(st.Touches)-1], touch, &st.NextTouchAt)
+			return t.awaitSendTime(&st.Touches[len(st.Touches)-1], touch, &st.NextTouchAt, window)
 		}
 	}
 	return nil

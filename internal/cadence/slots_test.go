@@ -164,3 +164,119 @@ func TestSlotOutsideTheCustomersHours(t *testing.T) {
 		}
 	}
 }
+
+// TestTouchDueAgainAtNightWaitsForTheHours: a message touch whose intent is written and
+// which is due again after the customer's hours closed goes when they open, not at
+// night: a reconcile that reaches its slot late, a transient failure's retry, and a
+// restart at 23:00 with the touch still pending (Friday 2026-10-23 in Berlin; Monday
+// 09:00 is 08:00 UTC after the end of summer time). The retry keeps its failure's
+// message, which the Delivering condition quotes.
+func TestTouchDueAgainAtNightWaitsForTheHours(t *testing.T) {
+	monday := at("2026-10-26T08:00:00Z")
+	queuedUntil := func(l *v1.Lead, now time.Time) Input { // a touch queued for a slot at 17:59:59
+		in := input(l, industrial(), now)
+		slot := at("2026-10-23T15:59:59Z")
+		in.Slot = func(string, string) time.Time {
+			if in.Now.Before(slot) {
+				return slot
+			}
+			return time.Time{} // free now: the limiter would hand it over
+		}
+		return in
+	}
+	cases := map[string]struct {
+		lead   func(t *testing.T) (Input, string)
+		wantIn string // the message the held touch says
+	}{
+		"a reconcile that reaches its slot late": {func(t *testing.T) (Input, string) {
+			l := lead("Europe/Berlin", "high", "2026-10-23T15:50:00Z")
+			in := queuedUntil(l, at("2026-10-23T15:50:00Z"))
+			decide(t, in)
+			in.Now = at("2026-10-23T16:00:30Z") // 18:00:30, the operator was busy
+			return in, ""
+		}, AfterHoursMessage},
+		"a transient failure's retry": {func(t *testing.T) (Input, string) {
+			l := lead("Europe/Berlin", "high", "2026-10-23T15:59:00Z")
+			in := input(l, industrial(), at("2026-10-23T15:59:00Z"))
+			res := decide(t, in)
+			if res.Touch == nil {
+				t.Fatal("nothing sent at 17:59")
+			}
+			ApplyTouchOutcome(&l.Status, TouchOutcome{Key: res.Touch.Record.Key, Outcome: Transient, Message: "HTTP 503",
+				Retry: Retry{}}, in.Now)
+			in.Now = l.Status.Touches[0].NextAttemptAt.Time // 30 s later: 17:59:30 plus, or after close
+			if !in.Now.Before(at("2026-10-23T16:00:00Z")) {
+				t.Fatalf("backoff to %s, want it before the close for this case", in.Now)
+			}
+			in.Now = at("2026-10-23T16:00:30Z")
+			return in, l.Status.Touches[0].Message
+		}, ""},
+		"a restart at 23:00 with the touch pending": {func(t *testing.T) (Input, string) {
+			l := lead("Europe/Berlin", "high", "2026-10-23T15:59:00Z")
+			in := input(l, industrial(), at("2026-10-23T15:59:00Z"))
+			if res := decide(t, in); res.Touch == nil {
+				t.Fatal("nothing sent at 17:59")
+			}
+			in.Now = at("2026-10-23T21:00:00Z") // the intent was written, the send never reported
+			return in, ""
+		}, AfterHoursMessage},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			in, failure := c.lead(t)
+			res := decide(t, in)
+			if res.Touch != nil {
+				t.Fatalf("sent at %s, after the customer's hours closed", in.Now)
+			}
+			rec := in.Lead.Status.Touches[0]
+			want := c.wantIn
+			if want == "" {
+				want = failure
+			}
+			if rec.Result != v1.TouchPending || rec.NextAttemptAt == nil || !rec.NextAttemptAt.Time.Equal(monday) || rec.Message != want {
+				t.Fatalf("touch %s %v %q, want pending until Monday 09:00 (%s) saying %q", rec.Result, rec.NextAttemptAt, rec.Message, monday, want)
+			}
+			if !res.NextAt.Equal(monday) {
+				t.Errorf("wakes at %s, want %s", res.NextAt, monday)
+			}
+			in.Now = monday
+			if res = decide(t, in); res.Touch == nil || res.Touch.Record.Key != rec.Key {
+				t.Fatalf("Monday 09:00: %+v, want the touch with its key %s", res.Touch, rec.Key)
+			}
+		})
+	}
+}
+
+// TestAfterSalesSlotKeepsItsOwnHours: an after-sales touch is held to the after-sales
+// policy's hours, not the sales policy's: a slot at 17:30 Berlin is past an after-sales
+// close of 17:00 though inside the sales hours (to 18:00).
+func TestAfterSalesSlotKeepsItsOwnHours(t *testing.T) {
+	won := at("2026-11-17T15:50:00Z") // Tuesday 16:50 CET: the order confirmation is due
+	l := wonLead(won)
+	in := afterSalesInput(l, won)
+	in.AfterSales.Policy.Schedule.BusinessHours.To = "17:00"
+	slot := at("2026-11-17T16:30:00Z") // 17:30 CET
+	in.Slot = func(string, string) time.Time {
+		if in.Now.Before(slot) {
+			return slot
+		}
+		return time.Time{}
+	}
+	var released []string
+	in.ReleaseSlot = func(key string) { released = append(released, key) }
+	if res := decide(t, in); res.Touch != nil {
+		t.Fatalf("sent at once: %+v", res.Touch.Record)
+	}
+	as := l.Status.AfterSales
+	if as == nil || len(as.Touches) != 1 {
+		t.Fatalf("after-sales %+v, want the order confirmation's intent", as)
+	}
+	wednesday := at("2026-11-18T08:00:00Z")
+	if rec := as.Touches[0]; rec.NextAttemptAt == nil || !rec.NextAttemptAt.Time.Equal(wednesday) || len(released) != 1 {
+		t.Fatalf("intent %+v, released %q; want it held to Wednesday 09:00 CET, its 17:30 slot given back", rec, released)
+	}
+	in.Now = slot
+	if res := decide(t, in); res.Touch != nil {
+		t.Fatalf("sent at 17:30 CET, after the after-sales close")
+	}
+}

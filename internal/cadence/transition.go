@@ -139,7 +139,7 @@ type transition struct {
 	// away is when an out-of-office or same-company pause ends; zero when there is
 	// none now.
 	away time.Time
-	// queued: a touch waits for its channel's rate-limit slot (awaitSlot); the lead
+	// queued: a touch waits for its channel's rate-limit slot (awaitSendTime); the lead
 	// shows it as being sent, so the send at the slot changes nothing but the result.
 	queued bool
 	// companyHeld: a colleague's answer decided the phase (Paused or Stopped).

@@ -44,7 +44,10 @@ type Router struct {
 }
 
 type channelLimiter struct {
+	// uid, generation and per are the channel the bucket was built for.
+	uid        types.UID
 	generation int64
+	per        int32
 	limiter    *rate.Limiter
 	// used is the bucket's last use, or its latest slot's time if later: the bucket is
 	// kept while slots on it are due.
@@ -231,7 +234,10 @@ func (r *Router) allow(ctx context.Context, ns string, ch *v1.Channel, key strin
 }
 
 // limiterFor is the channel's bucket (perMinute, burst of one minute's worth at most
-// 10), rebuilt when the channel changes.
+// 10). It is rebuilt, voiding its slots, only when the rate changes in a newer
+// generation or the channel was made anew: an edit of anything else keeps the bucket,
+// and a reconcile still holding an older read never rebuilds it back (concurrent
+// readers would otherwise flip it, each flip a fresh burst).
 func (r *Router) limiterFor(key types.NamespacedName, ch *v1.Channel, now time.Time) *channelLimiter {
 	per := ch.Spec.RateLimit.PerMinute
 	if per <= 0 {
@@ -241,10 +247,14 @@ func (r *Router) limiterFor(key types.NamespacedName, ch *v1.Channel, now time.T
 	defer r.mu.Unlock()
 	r.pruneLimiters(now)
 	cl, ok := r.limiters[key]
-	if !ok || cl.generation != ch.Generation {
+	switch {
+	case !ok || cl.uid != ch.UID || ch.Generation > cl.generation && cl.per != per:
 		burst := int(min(per, 10))
-		cl = &channelLimiter{generation: ch.Generation, limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
+		cl = &channelLimiter{uid: ch.UID, generation: ch.Generation, per: per,
+			limiter: rate.NewLimiter(rate.Limit(float64(per)/60), burst)}
 		r.limiters[key] = cl
+	case ch.Generation > cl.generation:
+		cl.generation = ch.Generation
 	}
 	if now.After(cl.used) {
 		cl.used = now

@@ -146,3 +146,43 @@ func TestSlotsPerTenant(t *testing.T) {
 		t.Fatalf("tenant-b's send: %+v", res)
 	}
 }
+
+// TestSlotsSurviveOtherReads: only a newer generation with another rate rebuilds a
+// channel's bucket. A reconcile still holding the older read (concurrent readers of an
+// edit) does not rebuild it back, each flip a fresh burst; an edit of anything but the
+// rate keeps the bucket and the slots reserved on it.
+func TestSlotsSurviveOtherReads(t *testing.T) {
+	clk := testingclock.NewFakeClock(due)
+	srv := newServer(t, nil)
+	var cs channels
+	ch := webhook("limited", srv.URL, "JSON")
+	ch.Spec.RateLimit.PerMinute, ch.Generation = 60, 2
+	cs.add(ch, nil)
+	r := senders.NewRouter(&cs, nil, senders.WithClock(clk), senders.WithMaxRateWait(50*time.Millisecond))
+	ctx := context.Background()
+	reserve := func(key string) time.Duration { w, _ := r.Reserve(ctx, "sales", "limited", key); return w }
+	for i := range 10 { // the burst
+		reserve(fmt.Sprint("b", i))
+	}
+	queued := reserve("queued") // one second on
+	if !roughly(queued, time.Second) {
+		t.Fatalf("the eleventh key waits %s, want 1s", queued)
+	}
+
+	ch.Spec.RateLimit.PerMinute, ch.Generation = 600, 1 // an older read, as a lagging reconcile holds it
+	now := 0
+	for i := range 10 {
+		if reserve(fmt.Sprint("stale", i)) == 0 {
+			now++
+		}
+	}
+	if now > 0 {
+		t.Errorf("%d keys sent at once after a read of the older generation: the bucket was rebuilt with a fresh burst", now)
+	}
+
+	ch.Spec.RateLimit.PerMinute, ch.Generation = 60, 3 // a new URL, say: the same rate
+	ch.Spec.Webhook.URL += "/v2"
+	if w := reserve("queued"); !roughly(w, queued) {
+		t.Errorf("after an edit that kept the rate, the queued key waits %s, want its slot %s", w, queued)
+	}
+}
