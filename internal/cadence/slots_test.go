@@ -120,30 +120,23 @@ func TestSlotOutsideTheCustomersHours(t *testing.T) {
 			p.Steps[0].SendWindow = v1.SendAnytime
 		}
 		in := input(l, p, now)
-		in.Slot = func(string, string) time.Time {
-			if in.Now.Before(monday) {
-				return slot
-			}
-			return time.Time{}
-		}
-		var released []string
-		in.ReleaseSlot = func(key string) { released = append(released, key) }
+		released := slotted(&in, slot, monday)
 		res := decide(t, in)
 		if res.Touch != nil {
 			t.Fatalf("anytime=%v: sent at once, before its slot: %+v", anytime, res.Touch.Record)
 		}
 		rec := l.Status.Touches[0]
 		if anytime {
-			if !rec.NextAttemptAt.Time.Equal(slot) || rec.Message != SlotMessage || len(released) != 0 {
-				t.Errorf("Anytime step: next attempt %v %q, released %q; want the evening slot %s", rec.NextAttemptAt, rec.Message, released, slot)
+			if !rec.NextAttemptAt.Time.Equal(slot) || rec.Message != SlotMessage || len(*released) != 0 {
+				t.Errorf("Anytime step: next attempt %v %q, released %q; want the evening slot %s", rec.NextAttemptAt, rec.Message, *released, slot)
 			}
 			continue
 		}
 		if rec.NextAttemptAt == nil || !rec.NextAttemptAt.Time.Equal(monday) || rec.Message != SlotAfterHoursMessage {
 			t.Fatalf("next attempt %v %q, want Monday 09:00 Berlin (%s) waiting for the hours", rec.NextAttemptAt, rec.Message, monday)
 		}
-		if len(released) != 1 || released[0] != rec.Key {
-			t.Errorf("slots given back %q, want the touch's own %s", released, rec.Key)
+		if len(*released) != 1 || (*released)[0] != rec.Key {
+			t.Errorf("slots given back %q, want the touch's own %s", *released, rec.Key)
 		}
 		if !res.NextAt.Equal(monday) {
 			t.Errorf("wakes at %s, want %s", res.NextAt, monday)
@@ -175,13 +168,7 @@ func TestTouchDueAgainAtNightWaitsForTheHours(t *testing.T) {
 	monday := at("2026-10-26T08:00:00Z")
 	queuedUntil := func(l *v1.Lead, now time.Time) Input { // a touch queued for a slot at 17:59:59
 		in := input(l, industrial(), now)
-		slot := at("2026-10-23T15:59:59Z")
-		in.Slot = func(string, string) time.Time {
-			if in.Now.Before(slot) {
-				return slot
-			}
-			return time.Time{} // free now: the limiter would hand it over
-		}
+		slotted(&in, at("2026-10-23T15:59:59Z"), at("2026-10-23T15:59:59Z"))
 		return in
 	}
 	cases := map[string]struct {
@@ -256,14 +243,7 @@ func TestAfterSalesSlotKeepsItsOwnHours(t *testing.T) {
 	in := afterSalesInput(l, won)
 	in.AfterSales.Policy.Schedule.BusinessHours.To = "17:00"
 	slot := at("2026-11-17T16:30:00Z") // 17:30 CET
-	in.Slot = func(string, string) time.Time {
-		if in.Now.Before(slot) {
-			return slot
-		}
-		return time.Time{}
-	}
-	var released []string
-	in.ReleaseSlot = func(key string) { released = append(released, key) }
+	released := slotted(&in, slot, slot)
 	if res := decide(t, in); res.Touch != nil {
 		t.Fatalf("sent at once: %+v", res.Touch.Record)
 	}
@@ -272,11 +252,25 @@ func TestAfterSalesSlotKeepsItsOwnHours(t *testing.T) {
 		t.Fatalf("after-sales %+v, want the order confirmation's intent", as)
 	}
 	wednesday := at("2026-11-18T08:00:00Z")
-	if rec := as.Touches[0]; rec.NextAttemptAt == nil || !rec.NextAttemptAt.Time.Equal(wednesday) || len(released) != 1 {
-		t.Fatalf("intent %+v, released %q; want it held to Wednesday 09:00 CET, its 17:30 slot given back", rec, released)
+	if rec := as.Touches[0]; rec.NextAttemptAt == nil || !rec.NextAttemptAt.Time.Equal(wednesday) || len(*released) != 1 {
+		t.Fatalf("intent %+v, released %q; want it held to Wednesday 09:00 CET, its 17:30 slot given back", rec, *released)
 	}
 	in.Now = slot
 	if res := decide(t, in); res.Touch != nil {
 		t.Fatalf("sent at 17:30 CET, after the after-sales close")
 	}
+}
+
+// slotted gives the input a channel whose slot is at slot while the transition's time is
+// before until, and free after; it returns the keys whose slots were given back.
+func slotted(in *Input, slot, until time.Time) *[]string {
+	in.Slot = func(string, string) time.Time {
+		if in.Now.Before(until) {
+			return slot
+		}
+		return time.Time{}
+	}
+	released := &[]string{}
+	in.ReleaseSlot = func(key string) { *released = append(*released, key) }
+	return released
 }

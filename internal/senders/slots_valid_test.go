@@ -8,6 +8,7 @@ import (
 
 	testingclock "k8s.io/utils/clock/testing"
 
+	v1 "github.com/followup-io/followup-operator/api/v1alpha1"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -21,11 +22,8 @@ func roughly(got, want time.Duration) bool { return got > want-time.Second && go
 // not pruned as idle (rebuilt, it would hand out a fresh burst on top of them).
 func TestSlotsFollowAChannelEdit(t *testing.T) {
 	srv := newServer(t, nil)
-	var cs channels
-	ch := webhook("limited", srv.URL, "JSON")
-	ch.Spec.RateLimit.PerMinute, ch.Generation = 60, 1
-	cs.add(ch, nil)
-	r := senders.NewRouter(&cs, nil, senders.WithMaxRateWait(50*time.Millisecond))
+	r, ch := limitedRouter(srv, "limited", 60, senders.WithMaxRateWait(50*time.Millisecond))
+	ch.Generation = 1
 	ctx := context.Background()
 	reserve := func(key string) (time.Duration, bool) { return r.Reserve(ctx, "sales", "limited", key) }
 	for i := range 20 { // ten now, then one a second
@@ -63,11 +61,7 @@ func TestSlotsFollowAChannelEdit(t *testing.T) {
 
 	t.Run("a bucket with slots ahead is kept", func(t *testing.T) {
 		clk := testingclock.NewFakeClock(due)
-		var cs channels
-		ch := webhook("slow", srv.URL, "JSON")
-		ch.Spec.RateLimit.PerMinute = 1
-		cs.add(ch, nil)
-		r := senders.NewRouter(&cs, nil, senders.WithClock(clk))
+		r, _ := limitedRouter(srv, "slow", 1, senders.WithClock(clk))
 		for i := range 20 { // one a minute, the last at 19m
 			r.Reserve(ctx, "sales", "slow", fmt.Sprint("k", i))
 		}
@@ -84,12 +78,8 @@ func TestSlotsFollowAChannelEdit(t *testing.T) {
 // by less (a busy operator) keeps its place.
 func TestStaleSlotIsReservedAgain(t *testing.T) {
 	srv := newServer(t, nil)
-	var cs channels
-	ch := webhook("slow", srv.URL, "JSON")
-	ch.Spec.RateLimit.PerMinute = 6
-	cs.add(ch, nil)
 	clk := testingclock.NewFakeClock(due)
-	r := senders.NewRouter(&cs, nil, senders.WithClock(clk))
+	r, _ := limitedRouter(srv, "slow", 6, senders.WithClock(clk))
 	ctx := context.Background()
 	reserve := func(key string) (time.Duration, bool) { return r.Reserve(ctx, "sales", "slow", key) }
 	slotOf := func(i int) time.Duration { return time.Duration(max(i-5, 0)) * 10 * time.Second }
@@ -125,11 +115,7 @@ func TestStaleSlotIsReservedAgain(t *testing.T) {
 // the same name in another.
 func TestSlotsPerTenant(t *testing.T) {
 	srv := newServer(t, nil)
-	var cs channels
-	ch := webhook("limited", srv.URL, "JSON")
-	ch.Spec.RateLimit.PerMinute = 2
-	cs.add(ch, nil)
-	r := senders.NewRouter(&cs, nil, senders.WithMaxRateWait(50*time.Millisecond))
+	r, _ := limitedRouter(srv, "limited", 2, senders.WithMaxRateWait(50*time.Millisecond))
 	ctx := context.Background()
 	for i := range 16 {
 		r.Reserve(ctx, "tenant-a", "limited", fmt.Sprint("a", i))
@@ -154,11 +140,8 @@ func TestSlotsPerTenant(t *testing.T) {
 func TestSlotsSurviveOtherReads(t *testing.T) {
 	clk := testingclock.NewFakeClock(due)
 	srv := newServer(t, nil)
-	var cs channels
-	ch := webhook("limited", srv.URL, "JSON")
-	ch.Spec.RateLimit.PerMinute, ch.Generation = 60, 2
-	cs.add(ch, nil)
-	r := senders.NewRouter(&cs, nil, senders.WithClock(clk), senders.WithMaxRateWait(50*time.Millisecond))
+	r, ch := limitedRouter(srv, "limited", 60, senders.WithClock(clk), senders.WithMaxRateWait(50*time.Millisecond))
+	ch.Generation = 2
 	ctx := context.Background()
 	reserve := func(key string) time.Duration { w, _ := r.Reserve(ctx, "sales", "limited", key); return w }
 	for i := range 10 { // the burst
@@ -185,4 +168,14 @@ func TestSlotsSurviveOtherReads(t *testing.T) {
 	if w := reserve("queued"); !roughly(w, queued) {
 		t.Errorf("after an edit that kept the rate, the queued key waits %s, want its slot %s", w, queued)
 	}
+}
+
+// limitedRouter is a router over one JSON webhook channel to srv limited to perMinute;
+// the channel is edited in place (the lookup hands out the same object).
+func limitedRouter(srv *server, name string, perMinute int32, opts ...senders.Option) (*senders.Router, *v1.Channel) {
+	var cs channels
+	ch := webhook(name, srv.URL, "JSON")
+	ch.Spec.RateLimit.PerMinute = perMinute
+	cs.add(ch, nil)
+	return senders.NewRouter(&cs, nil, opts...), ch
 }
