@@ -267,7 +267,7 @@ func (r *LeadReconciler) writeStatus(ctx context.Context, l *v1.Lead, before *v1
 	if err := r.Status().Update(ctx, l); err != nil {
 		return false, err
 	}
-	r.superseded.replaced(client.ObjectKeyFromObject(l), read, r.Clock.Now())
+	r.superseded.replaced(client.ObjectKeyFromObject(l), read, l.ResourceVersion, r.Clock.Now())
 	recordMetrics(l, labels, before, &l.Status)
 	return true, nil
 }

@@ -26,10 +26,17 @@ type superseded struct {
 	at time.Time
 }
 
-// replaced notes that the lead's version rv was replaced by a write at now.
-func (s *supersededVersions) replaced(key types.NamespacedName, rv string, now time.Time) {
+// replaced notes that a write at now replaced the lead's version rv with written. A
+// write the server took without a new version (a status equal once serialized, such as
+// a time that differed only below the second) replaced nothing: the cache's copy is
+// current and the lead is not held.
+func (s *supersededVersions) replaced(key types.NamespacedName, rv, written string, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if rv == written {
+		delete(s.by, key)
+		return
+	}
 	if s.by == nil {
 		s.by = map[types.NamespacedName]superseded{}
 	}

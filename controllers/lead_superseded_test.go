@@ -14,15 +14,15 @@ func TestSupersededVersions(t *testing.T) {
 	var s supersededVersions
 	t0 := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
 	a, b := types.NamespacedName{Namespace: "sales", Name: "a"}, types.NamespacedName{Namespace: "sales", Name: "b"}
-	s.replaced(a, "10", t0)
+	s.replaced(a, "10", "11", t0)
 	if !s.behind(a, "10", t0) || !s.behind(a, "10", t0) {
 		t.Fatal("the replaced version does not read as behind")
 	}
 	if s.behind(a, "11", t0) || s.behind(a, "10", t0) {
 		t.Fatal("after the newer version was read, the entry must be gone")
 	}
-	s.replaced(a, "12", t0)
-	s.replaced(b, "20", t0.Add(supersededTTL+time.Second)) // sweeps a's old entry
+	s.replaced(a, "12", "13", t0)
+	s.replaced(b, "20", "21", t0.Add(supersededTTL+time.Second)) // sweeps a's old entry
 	if s.behind(a, "12", t0.Add(supersededTTL+time.Second)) {
 		t.Error("an entry older than the TTL survived a sweep")
 	}
@@ -42,7 +42,7 @@ func TestSupersededVersionExpiresOnRead(t *testing.T) {
 	var s supersededVersions
 	t0 := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
 	a := types.NamespacedName{Namespace: "sales", Name: "a"}
-	s.replaced(a, "10", t0)
+	s.replaced(a, "10", "11", t0)
 	if !s.behind(a, "10", t0.Add(supersededTTL)) {
 		t.Fatal("behind must hold up to the TTL")
 	}
@@ -51,5 +51,23 @@ func TestSupersededVersionExpiresOnRead(t *testing.T) {
 	}
 	if len(s.by) != 0 {
 		t.Errorf("an expired entry was kept: %v", s.by)
+	}
+}
+
+// TestNoOpWriteHoldsNothing: a status write the server took without a new version (equal
+// once serialized) leaves the cache's copy current; it must not hold the lead for
+// supersededTTL, and it clears an older entry of the same lead.
+func TestNoOpWriteHoldsNothing(t *testing.T) {
+	var s supersededVersions
+	t0 := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	a := types.NamespacedName{Namespace: "sales", Name: "a"}
+	s.replaced(a, "10", "10", t0)
+	if s.behind(a, "10", t0) {
+		t.Fatal("a write that made no new version holds the lead")
+	}
+	s.replaced(a, "10", "11", t0)
+	s.replaced(a, "11", "11", t0)
+	if s.behind(a, "11", t0) || len(s.by) != 0 {
+		t.Errorf("after a no-op write the lead is still held: %v", s.by)
 	}
 }
