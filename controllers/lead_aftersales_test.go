@@ -19,6 +19,7 @@ import (
 	"github.com/followup-io/followup-operator/controllers"
 	"github.com/followup-io/followup-operator/internal/cadence"
 	"github.com/followup-io/followup-operator/internal/edge"
+	"github.com/followup-io/followup-operator/internal/metrics"
 	"github.com/followup-io/followup-operator/internal/orders"
 	"github.com/followup-io/followup-operator/internal/senders"
 )
@@ -200,6 +201,10 @@ func TestAfterSalesThroughTheEdge(t *testing.T) {
 	h.poke(l) // nothing more: the same key is never sent twice
 	if s := rcv.steps(); len(s) != 3 {
 		t.Fatalf("sent %v", s)
+	}
+	// The after-sales touches count in followup_touches_total like the sales cadence's.
+	if got := sumFor(t, metrics.NameTouches, h.ns); got != 3 {
+		t.Errorf("%s = %v for three after-sales touches sent, want 3", metrics.NameTouches, got)
 	}
 
 	// An NPS answer and then a return: the lead goes to its owner, no more automated steps.

@@ -49,18 +49,13 @@ func recordMetrics(l *v1.Lead, lb metrics.LeadLabels, before, after *v1.LeadStat
 		metrics.FirstContactLatency(lb, fr.ContactedAt.Sub(submitted))
 	}
 
-	prev := make(map[string]v1.TouchResult, len(before.Touches))
-	for _, t := range before.Touches {
-		prev[t.Key] = t.Result
-	}
-	for _, t := range after.Touches {
-		if t.Result == prev[t.Key] {
-			continue
+	countTouches(ns, policy, before.Touches, after.Touches)
+	if as := after.AfterSales; as != nil {
+		var prior []v1.TouchRecord
+		if before.AfterSales != nil {
+			prior = before.AfterSales.Touches
 		}
-		switch t.Result {
-		case v1.TouchSent, v1.TouchFailed, v1.TouchDone, v1.TouchSkipped, v1.TouchTaskAssigned:
-			metrics.TouchRecorded(ns, policy, t.Channel, string(t.Result))
-		}
+		countTouches(ns, as.Policy, prior, as.Touches)
 	}
 
 	if n := int(after.Engagement.Replies - before.Engagement.Replies); n > 0 {
@@ -73,6 +68,24 @@ func recordMetrics(l *v1.Lead, lb metrics.LeadLabels, before, after *v1.LeadStat
 				metrics.ReplyRecorded(lb, q)
 				n--
 			}
+		}
+	}
+}
+
+// countTouches counts the touches of one cadence (the sales one, or the after-sales
+// policy's) that reached a result in this write.
+func countTouches(ns, policy string, before, after []v1.TouchRecord) {
+	prev := make(map[string]v1.TouchResult, len(before))
+	for _, t := range before {
+		prev[t.Key] = t.Result
+	}
+	for _, t := range after {
+		if t.Result == prev[t.Key] {
+			continue
+		}
+		switch t.Result {
+		case v1.TouchSent, v1.TouchFailed, v1.TouchDone, v1.TouchSkipped, v1.TouchTaskAssigned:
+			metrics.TouchRecorded(ns, policy, t.Channel, string(t.Result))
 		}
 	}
 }
