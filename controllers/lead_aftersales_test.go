@@ -203,8 +203,8 @@ func TestAfterSalesThroughTheEdge(t *testing.T) {
 		t.Fatalf("sent %v", s)
 	}
 	// The after-sales touches count in followup_touches_total like the sales cadence's.
-	if got := sumFor(t, metrics.NameTouches, h.ns); got != 3 {
-		t.Errorf("%s = %v for three after-sales touches sent, want 3", metrics.NameTouches, got)
+	if got := sumWith(t, metrics.NameTouches, map[string]string{"namespace": h.ns, "policy": "after-sales", "result": "Sent"}); got != 3 {
+		t.Errorf("%s{policy=after-sales,result=Sent} = %v for three after-sales touches sent, want 3", metrics.NameTouches, got)
 	}
 
 	// An NPS answer and then a return: the lead goes to its owner, no more automated steps.

@@ -11,6 +11,13 @@ import (
 // sumFor adds up a metric's samples (counter values, histogram counts) in a namespace.
 func sumFor(t *testing.T, name, ns string) float64 {
 	t.Helper()
+	return sumWith(t, name, map[string]string{"namespace": ns})
+}
+
+// sumWith adds up a metric's samples (counter values, histogram counts) over the series
+// that carry every label given.
+func sumWith(t *testing.T, name string, labels map[string]string) float64 {
+	t.Helper()
 	families, err := ctrlmetrics.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -21,10 +28,14 @@ func sumFor(t *testing.T, name, ns string) float64 {
 			continue
 		}
 		for _, m := range f.GetMetric() {
+			matched := 0
 			for _, lp := range m.GetLabel() {
-				if lp.GetName() == "namespace" && lp.GetValue() == ns {
-					total += m.GetCounter().GetValue() + float64(m.GetHistogram().GetSampleCount())
+				if v, ok := labels[lp.GetName()]; ok && v == lp.GetValue() {
+					matched++
 				}
+			}
+			if matched == len(labels) {
+				total += m.GetCounter().GetValue() + float64(m.GetHistogram().GetSampleCount())
 			}
 		}
 	}

@@ -28,15 +28,14 @@ type superseded struct {
 
 // replaced notes that a write at now replaced the lead's version rv with written. A
 // write the server took without a new version (a status equal once serialized, such as
-// a time that differed only below the second) replaced nothing: the cache's copy is
-// current and the lead is not held.
+// a time that differed only below the second) replaced nothing: it adds no hold, and
+// leaves an earlier write's hold as it was.
 func (s *supersededVersions) replaced(key types.NamespacedName, rv, written string, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if rv == written {
-		delete(s.by, key)
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.by == nil {
 		s.by = map[types.NamespacedName]superseded{}
 	}
