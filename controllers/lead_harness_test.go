@@ -29,6 +29,9 @@ type harness struct {
 	clock  *testingclock.FakeClock
 	sent   *dispatch.Recording
 	writes atomic.Int64
+	// noops counts the lead status writes the API server took without a new version:
+	// writes that changed nothing as stored.
+	noops atomic.Int64
 	// failWrite, when set, fails the lead status write it returns true for.
 	failWrite func(l *v1.Lead) bool
 	seq       int
@@ -62,6 +65,12 @@ func newHarness(t *testing.T, start time.Time) *harness {
 					return context.DeadlineExceeded
 				}
 				h.writes.Add(1)
+				read := l.ResourceVersion
+				err := c.SubResource(sub).Update(ctx, obj, opts...)
+				if err == nil && l.ResourceVersion == read {
+					h.noops.Add(1)
+				}
+				return err
 			}
 			return c.SubResource(sub).Update(ctx, obj, opts...)
 		},
